@@ -1,0 +1,128 @@
+"""Users, their role assignments (each scoped to an area, building or unit), API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wangge.places.models import Area, Building, Unit
+
+from .roles import Role
+
+
+class User(AbstractUser):
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class RoleAssignment(models.Model):
+    """A user's role in one place. scope_path is the place's path: the user's view of the data."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE,
+                             related_name="role_assignments")
+    role = models.CharField(_("角色"), max_length=24, choices=Role.choices)
+    area = models.ForeignKey(Area, verbose_name=_("区域"), on_delete=models.CASCADE,
+                             related_name="role_assignments")
+    building = models.ForeignKey(Building, verbose_name=_("楼栋"), null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, verbose_name=_("单元"), null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="+")
+    scope_path = models.CharField(max_length=255, editable=False, db_index=True)
+    active = models.BooleanField(_("有效"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("角色分配")
+        verbose_name_plural = _("角色分配")
+        ordering = ["user_id", "scope_path"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_role_display()} @ {self.place_label}"
+
+    @property
+    def place_label(self) -> str:
+        if self.unit_id:
+            return str(self.unit)
+        if self.building_id:
+            return str(self.building)
+        return str(self.area)
+
+    def save(self, *args, **kwargs):
+        if self.unit_id:
+            self.building = self.unit.building
+            self.scope_path = self.unit.scope_path
+        elif self.building_id:
+            self.scope_path = self.building.scope_path
+        else:
+            self.scope_path = self.area.path
+        if self.building_id:
+            self.area = self.building.area
+        super().save(*args, **kwargs)
+        self.user.__dict__.pop("_wangge_scope_cache", None)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only a hash is stored; the key is shown once."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE,
+                             related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=100)
+    prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+        key = "wg_" + secrets.token_urlsafe(30)
+        token = cls.objects.create(user=user, name=name, prefix=key[:8], key_hash=cls.hash_key(key))
+        return token, key
+
+    @classmethod
+    def authenticate(cls, key: str) -> User | None:
+        token = (
+            cls.objects.select_related("user").filter(key_hash=cls.hash_key(key)).first()
+        )
+        if token is None or not token.user.is_active:
+            return None
+        if token.expires_at and token.expires_at < timezone.now():
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user
+
+
+class LoginAttempt(models.Model):
+    """Failed sign-ins, counted per username and address for rate limiting (works across workers)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.CharField(max_length=45)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")

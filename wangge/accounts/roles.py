@@ -1,0 +1,37 @@
+"""Roles a user can hold in an area, and the actions each allows."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wangge.core.scope import CHANGE, EXPORT, IMPORT, MANAGE, VIEW
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("系统管理员")
+    COMMANDER = "commander", _("指挥长")
+    COMMUNITY_WORKER = "community_worker", _("社区工作者")
+    DATA_TEAM = "data_team", _("数据专班")
+    GRID_LEADER = "grid_leader", _("网格长")
+    BUILDING_LEADER = "building_leader", _("楼栋长")
+    UNIT_LEADER = "unit_leader", _("单元长")
+    CADRE = "cadre", _("下沉干部")
+    VOLUNTEER = "volunteer", _("志愿者")
+    INSPECTOR = "inspector", _("督查员")
+
+
+ROLE_ACTIONS: dict[str, set[str]] = {
+    Role.ADMIN: {VIEW, CHANGE, EXPORT, IMPORT, MANAGE},
+    Role.COMMANDER: {VIEW, CHANGE, EXPORT, IMPORT},
+    Role.COMMUNITY_WORKER: {VIEW, CHANGE, EXPORT, IMPORT},
+    Role.DATA_TEAM: {VIEW, CHANGE, EXPORT, IMPORT},
+    Role.GRID_LEADER: {VIEW, CHANGE, EXPORT},
+    Role.BUILDING_LEADER: {VIEW, CHANGE},
+    Role.UNIT_LEADER: {VIEW, CHANGE},
+    Role.CADRE: {VIEW, CHANGE},
+    Role.VOLUNTEER: {VIEW},
+    Role.INSPECTOR: {VIEW},
+}
+
+
+def role_allows(role: str, action: str) -> bool:
+    return action in ROLE_ACTIONS.get(role, set())

@@ -1,0 +1,79 @@
+"""Area scoping: a user's scope is a set of materialised path prefixes.
+
+Every scoped row carries `scope_path`, the path of where it lives in the chain:
+area path (``/1/4/9/``), then ``b<building id>/`` and ``u<unit id>/`` below a grid.
+A user sees a row when one of their scope prefixes is a prefix of the row's path.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from wangge.accounts.models import User
+
+# What each action needs; roles grant actions (see accounts.roles).
+VIEW, CHANGE, EXPORT, IMPORT, MANAGE = "view", "change", "export", "import", "manage"
+ALL_SCOPE = ""  # the empty prefix matches every path
+
+
+def scope_paths(user: User | None, action: str = VIEW) -> list[str]:
+    """The path prefixes in which `user` may perform `action`, cached per user object."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.is_superuser:
+        return [ALL_SCOPE]
+    cache = user.__dict__.setdefault("_wangge_scope_cache", {})
+    if action not in cache:
+        from wangge.accounts.roles import role_allows
+
+        paths = {
+            a.scope_path
+            for a in user.role_assignments.filter(active=True).only("role", "scope_path")
+            if role_allows(a.role, action)
+        }
+        # Drop paths already covered by a shorter one.
+        cache[action] = sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
+    return cache[action]
+
+
+def path_q(paths: list[str], field: str) -> Q | None:
+    """A Q matching rows whose `field` starts with one of `paths`; None for everything."""
+    if ALL_SCOPE in paths:
+        return None
+    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
+
+
+def covers(user: User | None, path: str, action: str = VIEW) -> bool:
+    return any(path.startswith(p) for p in scope_paths(user, action))
+
+
+class ScopedQuerySet(models.QuerySet):
+    scope_field = "scope_path"
+
+    def for_user(self, user: User | None, action: str = VIEW) -> ScopedQuerySet:
+        paths = scope_paths(user, action)
+        if not paths:
+            return self.none()
+        q = path_q(paths, self.scope_field)
+        return self if q is None else self.filter(q)
+
+    def within(self, path: str) -> ScopedQuerySet:
+        """Rows at or below the node with this path (used for drill-down)."""
+        return self.filter(**{f"{self.scope_field}__startswith": path})
+
+
+class ScopedModel(models.Model):
+    """A row that lives somewhere in the chain and is seen only within scope."""
+
+    scope_path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True

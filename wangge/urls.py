@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from wangge.api.api import api
+
+urlpatterns = [
+    path("", include("wangge.core.urls")),
+    path("accounts/", include("wangge.accounts.urls")),
+    path("places/", include("wangge.places.urls")),
+    path("people/", include("wangge.people.urls")),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
