@@ -124,6 +124,10 @@ class SpecialGroup(ScopedModel):
     def __str__(self) -> str:
         return f"{self.person} {self.get_kind_display()}"
 
+    def save(self, *args, **kwargs):
+        self.scope_path = self.person.scope_path
+        super().save(*args, **kwargs)
+
 
 class LeaderAssignment(ScopedModel):
     """五长 and command zone leaders: who is responsible for an area, a building or a unit."""
