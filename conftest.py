@@ -19,6 +19,12 @@ from wangge.places.models import Area, Building, Estate, Household, Unit
 PASSWORD = "Wangge-test-2022"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """A cheap hasher in tests: creating users with PBKDF2 costs ~0.4 s each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_id(seq: int, region: str = "220204", birth: str = "19800101", sex: str = "M") -> str:
     """A valid 18-digit ID number (sequence digits chosen so the sex digit matches)."""
     order = (seq % 99) * 10 + (1 if sex == "M" else 2)
