@@ -1,9 +1,12 @@
 """The ninja API object. Each app contributes a router from its api.py."""
 
 from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer, django_auth
 
 from wangge.accounts.models import ApiToken
+
+from .errors import install_handlers
 
 
 class TokenAuth(HttpBearer):
@@ -17,6 +20,27 @@ class TokenAuth(HttpBearer):
 api = NinjaAPI(
     title="Wangge API",
     version="1",
+    description="网格化管理平台接口：区域、楼栋、单元、住户、人员、居住关系。"
+    "认证：请求头 Authorization: Bearer <令牌>，或浏览器登录会话（需 CSRF 令牌）。",
     docs_url="/docs",
+    # Swagger UI from ninja's own static files ("ninja" is in INSTALLED_APPS); no validator
+    # badge, which would call an external host.
+    docs=Swagger(settings={"validatorUrl": None}),
     auth=[TokenAuth(), django_auth],
 )
+install_handlers(api)
+
+
+def _register_routers() -> None:
+    from wangge.people.api import persons, residences
+    from wangge.places.api import areas, buildings, households, units
+
+    api.add_router("/areas", areas)
+    api.add_router("/buildings", buildings)
+    api.add_router("/units", units)
+    api.add_router("/households", households)
+    api.add_router("/persons", persons)
+    api.add_router("/residences", residences)
+
+
+_register_routers()

@@ -32,6 +32,8 @@ class Person(ScopedModel):
                                   on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Sent by a phone or API client so that a retried create returns the first row.
+    client_uuid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("人员")
@@ -77,6 +79,7 @@ class Residence(ScopedModel):
     living = models.BooleanField(_("实际居住"), default=True)
     since = models.DateField(_("起始日期"), null=True, blank=True)
     until = models.DateField(_("迁出日期"), null=True, blank=True)
+    client_uuid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("居住关系")

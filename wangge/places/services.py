@@ -26,12 +26,14 @@ def next_area_code(parent: Area | None) -> str:
         n += 1
 
 
-def create_area(*, name: str, level: int, parent: Area | None, actor, code: str = "") -> Area:
+def create_area(*, name: str, level: int, parent: Area | None, actor, code: str = "",
+                **fields) -> Area:
     if parent is not None and level <= parent.level:
         raise ValidationError({"level": _("下级区域的层级必须低于上级区域")})
     if parent is None and level != Area.Level.CITY and Area.objects.filter(parent=None).exists():
         pass  # several roots are allowed (e.g. a district installation)
-    area = Area(name=name.strip(), level=level, parent=parent, code=code or next_area_code(parent))
+    area = Area(name=name.strip(), level=level, parent=parent, code=code or next_area_code(parent),
+                **fields)
     return create_object(area, actor=actor)
 
 
@@ -101,10 +103,21 @@ def create_household(*, unit: Unit, room: str, floor: int, actor, **fields) -> H
                                    **fields), actor=actor)
 
 
+@transaction.atomic
 def update_household(household: Household, data: dict, *, actor) -> bool:
+    """Update a household; when it moves to another unit, its residents' scope moves with it."""
     if "unit" in data and data["unit"] is not None:
         data = {**data, "building": data["unit"].building}
-    return update_object(household, data, actor=actor)
+    old_path = household.scope_path
+    changed = update_object(household, data, actor=actor)
+    if changed and household.scope_path != old_path:
+        from wangge.people.models import Residence
+        from wangge.people.services import refresh_person_scope
+
+        household.residences.update(scope_path=household.scope_path)
+        for res in Residence.objects.filter(household=household).select_related("person"):
+            refresh_person_scope(res.person)
+    return changed
 
 
 def update_building(building: Building, data: dict, *, actor) -> bool:
