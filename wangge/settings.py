@@ -41,6 +41,8 @@ SECRET_KEY = env_secret("WANGGE_SECRET_KEY", INSECURE_DEV_KEY)
 ALLOWED_HOSTS = [h for h in env_str("WANGGE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("WANGGE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 VAR_DIR = Path(env_str("WANGGE_VAR_DIR", str(BASE_DIR / "var")))
+# The SQLite file, uploads and collected static files live here; a fresh clone has none.
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

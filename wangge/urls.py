@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("wangge.accounts.urls")),
     path("places/", include("wangge.places.urls")),
     path("people/", include("wangge.people.urls")),
+    path("registry/", include("wangge.people.urls_registry")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,5 +1,7 @@
 import uuid
 
+from django.utils.cache import patch_vary_headers
+
 from .audit import channel_var, request_id_var
 
 
@@ -21,5 +23,5 @@ class RequestIdMiddleware:
             channel_var.reset(ctoken)
         response["X-Request-ID"] = rid
         if request.headers.get("HX-Request") is not None or getattr(request, "htmx", False):
-            response["Vary"] = ", ".join(filter(None, [response.get("Vary"), "HX-Request"]))
+            patch_vary_headers(response, ["HX-Request"])  # no duplicate when a view set it
         return response

@@ -64,3 +64,4 @@ class AccessLog(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.object_repr}"
+from .models_imports import ImportJob  # noqa: E402,F401

@@ -32,11 +32,10 @@ def scope_paths(user: User | None, action: str = VIEW) -> list[str]:
     if action not in cache:
         from wangge.accounts.roles import role_allows
 
-        paths = {
-            a.scope_path
-            for a in user.role_assignments.filter(active=True).only("role", "scope_path")
-            if role_allows(a.role, action)
-        }
+        if "_rows" not in cache:  # one query per user object, whatever the actions asked
+            cache["_rows"] = list(user.role_assignments.filter(active=True)
+                                  .values_list("role", "scope_path"))
+        paths = {path for role, path in cache["_rows"] if role_allows(role, action)}
         # Drop paths already covered by a shorter one.
         cache[action] = sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
     return cache[action]

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("logs/changes/", views.changelog, name="changelog"),
+    path("logs/access/", views.accesslog, name="accesslog"),
+]

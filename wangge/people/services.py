@@ -129,3 +129,19 @@ def assign_leader(*, role: str, name: str, phone: str, actor, **place) -> Leader
     return create_object(
         LeaderAssignment(role=role, name=normalize_name(name), phone=phone, **place), actor=actor
     )
+
+
+def update_leader(leader: LeaderAssignment, data: dict, *, actor, **place) -> bool:
+    """Change a leader's role, contact or place; `place`, when given, replaces all place links."""
+    data = dict(data)
+    if "phone" in data:
+        try:
+            data["phone"] = normalize_phone(data["phone"])
+        except NormalizationError as exc:
+            raise ValidationError({"phone": [str(exc)]}) from exc
+    if "name" in data:
+        data["name"] = normalize_name(data["name"])
+    if place:
+        for key in ("area", "building", "unit", "command_zone"):
+            data[key] = place.get(key)
+    return update_object(leader, data, actor=actor)

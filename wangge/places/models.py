@@ -140,6 +140,9 @@ class Building(ScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["area", "estate", "number"],
                                     name="building_unique_number"),
+            # NULL estates are never equal to each other in a unique index: cover them apart.
+            models.UniqueConstraint(fields=["area", "number"], condition=models.Q(estate=None),
+                                    name="building_unique_number_no_estate"),
         ]
 
     def __str__(self) -> str:

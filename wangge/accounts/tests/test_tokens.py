@@ -1,0 +1,93 @@
+"""API tokens: shown once, stored hashed, revocable; the create-token command; the profile page."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from wangge.accounts.models import ApiToken
+from wangge.core.models import ChangeLog
+
+TOKENS = reverse("accounts:token_list")
+
+
+def _key(html: str) -> str:
+    match = re.search(r'id="new-key">(wg_[^<]+)<', html)
+    assert match, "the new key is on the page"
+    return match.group(1)
+
+
+def test_token_created_shown_once_and_authenticates(world, client_for):
+    client = client_for(world.users.grid_leader)
+    response = client.post(TOKENS, {"name": "采样点3号扫码枪"})
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    key = _key(response.content.decode())
+    token = ApiToken.objects.get(user=world.users.grid_leader)
+    assert token.key_hash != key and key not in token.key_hash
+    assert ApiToken.authenticate(key) == world.users.grid_leader
+    html = client.get(TOKENS).content.decode()
+    assert key not in html and "采样点3号扫码枪" in html and token.prefix in html
+    row = ChangeLog.objects.get(model="accounts.apitoken", object_id=str(token.pk))
+    assert key not in str(row.after) and token.key_hash not in str(row.after)
+
+
+def test_token_list_shows_only_own_tokens(world, client_for):
+    ApiToken.issue(world.users.commander, "指挥部大屏")
+    html = client_for(world.users.grid_leader).get(TOKENS).content.decode()
+    assert "指挥部大屏" not in html
+
+
+def test_revoke_token(world, client_for):
+    token, key = ApiToken.issue(world.users.grid_leader, "旧设备")
+    url = reverse("accounts:token_revoke", args=[token.pk])
+    assert client_for(world.users.commander).post(url).status_code == 404
+    assert ApiToken.authenticate(key) == world.users.grid_leader
+    assert client_for(world.users.grid_leader).post(url).status_code == 302
+    assert ApiToken.authenticate(key) is None
+
+
+def test_token_name_required(world, client_for):
+    response = client_for(world.users.grid_leader).post(TOKENS, {"name": " "})
+    assert response.status_code == 200
+    assert not ApiToken.objects.exists()
+
+
+def test_create_token_command(world):
+    out, err = StringIO(), StringIO()
+    call_command("create_token", "commander_a", "数据对接", stdout=out, stderr=err)
+    key = out.getvalue().strip()
+    assert key.startswith("wg_")
+    assert ApiToken.authenticate(key) == world.users.commander
+    assert "shown only now" in err.getvalue()
+    with pytest.raises(CommandError):
+        call_command("create_token", "no_such_user", "x", stdout=StringIO())
+
+
+def test_profile_shows_roles_and_scope(world, client_for):
+    html = client_for(world.users.building_leader).get(reverse("accounts:profile")).content.decode()
+    assert "楼栋长" in html and "1号楼" in html
+    assert "修改" in html and "导出" not in html
+    html = client_for(world.users.nobody).get(reverse("accounts:profile")).content.decode()
+    assert "还没有被分配角色" in html
+
+
+def test_own_password_change(world, client_for):
+    from conftest import PASSWORD
+
+    client = client_for(world.users.volunteer)
+    url = reverse("accounts:password_change")
+    response = client.post(url, {"old_password": "wrong", "password1": "New-pass-2022!",
+                                 "password2": "New-pass-2022!"})
+    assert "原密码不正确" in response.content.decode()
+    response = client.post(url, {"old_password": PASSWORD, "password1": "New-pass-2022!",
+                                 "password2": "New-pass-2022!"})
+    assert response.status_code == 302
+    world.users.volunteer.refresh_from_db()
+    assert world.users.volunteer.check_password("New-pass-2022!")
+    # Still signed in after changing the password.
+    assert client.get(reverse("accounts:profile")).status_code == 200
