@@ -17,7 +17,6 @@ unset WANGGE_DEBUG # production-like: DEBUG off, static files from WhiteNoise
 mkdir -p "${WANGGE_VAR_DIR:-var}/static" # STATIC_ROOT (and var/ for SQLite); empty is fine: WHITENOISE_USE_FINDERS
 
 "$BIN/wangge" migrate --noinput
-"$BIN/wangge" createcachetable # the database cache used with PostgreSQL; no-op otherwise
 
 areas=$("$BIN/python" - <<'EOF'
 import os

@@ -152,14 +152,8 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
+# Nothing shared lives in the cache (rate limits and jobs are in the database).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" or env_bool("WANGGE_DB_CACHE"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "wangge_cache",
-        }
-    }
 
 TASKS = {
     "default": {
@@ -168,6 +162,7 @@ TASKS = {
 }
 # Imports with more data rows than this run as a background task.
 IMPORT_BACKGROUND_ROWS = env_int("WANGGE_IMPORT_BACKGROUND_ROWS", 3000)
+IMPORT_MAX_UPLOAD_BYTES = env_int("WANGGE_IMPORT_MAX_UPLOAD_MB", 50) * 1024 * 1024
 
 LOGGING = {
     "version": 1,
