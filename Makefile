@@ -17,7 +17,7 @@ PO_FILES := $(shell find locale wangge -name '*.po' 2>/dev/null)
 PYTEST_ARGS ?=
 
 .PHONY: help venv install translations system-deps run test test-fast test-sqlite \
-	test-postgres _pytest-sqlite _pytest-postgres lint clean
+	test-postgres _pytest-sqlite _pytest-postgres lint checks clean
 
 help:
 	@echo "make run            install, migrate, demo data if empty, serve http://127.0.0.1:8000 + task worker"
@@ -79,7 +79,7 @@ run: install
 # pytest exits non-zero on failures and also with 5 when it collected no test;
 # both fail the target.
 
-test: system-deps install
+test: system-deps install checks
 	@rc=0; \
 	$(MAKE) --no-print-directory _pytest-sqlite || rc=1; \
 	$(MAKE) --no-print-directory _pytest-postgres || rc=1; \
@@ -108,6 +108,10 @@ _pytest-postgres:
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Lint, and no model change without its migration.
+checks: lint
+	env -u WANGGE_DATABASE_URL $(BIN)/wangge makemigrations --check --dry-run --verbosity 1
 
 clean:
 	rm -f var/*.sqlite3*

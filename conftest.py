@@ -16,7 +16,7 @@ from wangge.core.normalize import id_check_digit
 from wangge.people.models import LeaderAssignment, Person, Residence, SpecialGroup
 from wangge.places.models import Area, Building, Estate, Household, Unit
 
-PASSWORD = "Wangge-test-2022"
+PASSWORD = "Wangge-test-2022"  # noqa: S105
 
 
 @pytest.fixture(autouse=True)
@@ -33,13 +33,21 @@ def make_id(seq: int, region: str = "220204", birth: str = "19800101", sex: str 
 
 
 def _household(unit: Unit, floor: int, room: str, name: str, phone: str) -> Household:
-    return Household.objects.create(building=unit.building, unit=unit, floor=floor, room=room,
-                                    householder_name=name, people_count=2, phone=phone)
+    return Household.objects.create(
+        building=unit.building,
+        unit=unit,
+        floor=floor,
+        room=room,
+        householder_name=name,
+        people_count=2,
+        phone=phone,
+    )
 
 
 def _person(hh: Household, name: str, seq: int, phone: str, relation="householder") -> Person:
-    p = Person.objects.create(name=name, id_number=make_id(seq), phone=phone,
-                              scope_path=hh.scope_path)
+    p = Person.objects.create(
+        name=name, id_number=make_id(seq), phone=phone, scope_path=hh.scope_path
+    )
     Residence.objects.create(person=p, household=hh, relation=relation)
     return p
 
@@ -54,16 +62,21 @@ def _user(username: str, role: str | None = None, **place) -> User:
 @pytest.fixture
 def world(db):
     city = Area.objects.create(name="吉林市", code="2202", level=Area.Level.CITY)
-    district = Area.objects.create(name="船营区", code="220204", level=Area.Level.DISTRICT,
-                                   parent=city)
-    street = Area.objects.create(name="北京路街道", code="220204001",
-                                 level=Area.Level.STREET, parent=district)
-    community = Area.objects.create(name="兴华社区", code="220204001001",
-                                    level=Area.Level.COMMUNITY, parent=street)
-    grid1 = Area.objects.create(name="第一网格", code="220204001001001", level=Area.Level.GRID,
-                                parent=community)
-    grid2 = Area.objects.create(name="第二网格", code="220204001001002", level=Area.Level.GRID,
-                                parent=community)
+    district = Area.objects.create(
+        name="船营区", code="220204", level=Area.Level.DISTRICT, parent=city
+    )
+    street = Area.objects.create(
+        name="北京路街道", code="220204001", level=Area.Level.STREET, parent=district
+    )
+    community = Area.objects.create(
+        name="兴华社区", code="220204001001", level=Area.Level.COMMUNITY, parent=street
+    )
+    grid1 = Area.objects.create(
+        name="第一网格", code="220204001001001", level=Area.Level.GRID, parent=community
+    )
+    grid2 = Area.objects.create(
+        name="第二网格", code="220204001001002", level=Area.Level.GRID, parent=community
+    )
     estate = Estate.objects.create(name="阳光小区", area=community)
     b1 = Building.objects.create(area=grid1, estate=estate, number="1", floors=6)
     b2 = Building.objects.create(area=grid2, estate=estate, number="2", floors=6)
@@ -81,17 +94,21 @@ def world(db):
     liu = _person(h2_101, "刘洋", 5, "13800000005")
     SpecialGroup.objects.create(person=wang, kind=SpecialGroup.Kind.ELDERLY_ALONE)
     LeaderAssignment.objects.create(role="grid", name="赵网格", phone="13700000001", area=grid1)
-    LeaderAssignment.objects.create(role="building", name="钱楼长", phone="13700000002",
-                                    building=b1)
+    LeaderAssignment.objects.create(
+        role="building", name="钱楼长", phone="13700000002", building=b1
+    )
     LeaderAssignment.objects.create(role="unit", name="孙单元", phone="13700000003", unit=u11)
     LeaderAssignment.objects.create(role="street", name="周街长", phone="13700000004", area=street)
 
-    other_street = Area.objects.create(name="另一街道", code="220204002",
-                                       level=Area.Level.STREET, parent=district)
-    other_comm = Area.objects.create(name="远方社区", code="220204002001",
-                                     level=Area.Level.COMMUNITY, parent=other_street)
-    other_grid = Area.objects.create(name="远方网格", code="220204002001001",
-                                     level=Area.Level.GRID, parent=other_comm)
+    other_street = Area.objects.create(
+        name="另一街道", code="220204002", level=Area.Level.STREET, parent=district
+    )
+    other_comm = Area.objects.create(
+        name="远方社区", code="220204002001", level=Area.Level.COMMUNITY, parent=other_street
+    )
+    other_grid = Area.objects.create(
+        name="远方网格", code="220204002001001", level=Area.Level.GRID, parent=other_comm
+    )
     other_estate = Estate.objects.create(name="远方小区", area=other_comm)
     ob = Building.objects.create(area=other_grid, estate=other_estate, number="9")
     ou = Unit.objects.create(building=ob, number="1")
@@ -109,11 +126,34 @@ def world(db):
         nobody=_user("nobody"),
     )
     return SimpleNamespace(
-        city=city, district=district, street=street, community=community, grid1=grid1,
-        grid2=grid2, estate=estate, b1=b1, b2=b2, u11=u11, u12=u12, u21=u21, h101=h101, h102=h102,
-        h201=h201, h2_101=h2_101, zhang=zhang, zhang_wife=zhang_wife, wang=wang, li=li, liu=liu,
-        other_street=other_street, other_grid=other_grid, other_estate=other_estate,
-        other_building=ob, other_unit=ou, other_household=oh, other_person=outsider_person,
+        city=city,
+        district=district,
+        street=street,
+        community=community,
+        grid1=grid1,
+        grid2=grid2,
+        estate=estate,
+        b1=b1,
+        b2=b2,
+        u11=u11,
+        u12=u12,
+        u21=u21,
+        h101=h101,
+        h102=h102,
+        h201=h201,
+        h2_101=h2_101,
+        zhang=zhang,
+        zhang_wife=zhang_wife,
+        wang=wang,
+        li=li,
+        liu=liu,
+        other_street=other_street,
+        other_grid=other_grid,
+        other_estate=other_estate,
+        other_building=ob,
+        other_unit=ou,
+        other_household=oh,
+        other_person=outsider_person,
         users=users,
     )
 

@@ -32,10 +32,39 @@ sys.path.insert(0, str(ROOT))
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国文辉力鹏宇浩然欣怡子涵"
 RELATIONS = ["配偶", "子女", "父母", "孙子女", "兄弟姐妹"]
-SPECIAL = ["", "", "", "", "", "", "", "", "独居老人", "行动不便", "慢性病", "孕产妇",
-           "网课学生", "无智能手机", "透析、慢性病"]
-HEADER = ["社区", "网格", "小区", "楼号", "单元", "楼层", "户号", "户主姓名", "现居人数", "姓名",
-          "身份证号", "联系电话", "与户主关系", "特殊人群"]
+SPECIAL = [
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "独居老人",
+    "行动不便",
+    "慢性病",
+    "孕产妇",
+    "网课学生",
+    "无智能手机",
+    "透析、慢性病",
+]
+HEADER = [
+    "社区",
+    "网格",
+    "小区",
+    "楼号",
+    "单元",
+    "楼层",
+    "户号",
+    "户主姓名",
+    "现居人数",
+    "姓名",
+    "身份证号",
+    "联系电话",
+    "与户主关系",
+    "特殊人群",
+]
 
 
 def generate(path: Path, rows: int, seed: int = 20220315) -> int:
@@ -53,7 +82,7 @@ def generate(path: Path, rows: int, seed: int = 20220315) -> int:
     while n < rows:
         grid += 1
         community = f"第{(grid - 1) // 5 + 1}社区"
-        estate = f"{'阳光和平幸福锦绣丰泽'[grid % 5 * 2:grid % 5 * 2 + 2]}小区{grid}"
+        estate = f"{'阳光和平幸福锦绣丰泽'[grid % 5 * 2 : grid % 5 * 2 + 2]}小区{grid}"
         for building in range(1, 9):
             for unit in range(1, 5):
                 for floor in range(1, 16):
@@ -65,18 +94,36 @@ def generate(path: Path, rows: int, seed: int = 20220315) -> int:
                                 break
                             serial += 1
                             born = 1940 + serial % 70
-                            first17 = (f"2202{serial % 90 + 10:02d}{born}"
-                                       f"{serial % 12 + 1:02d}{serial % 28 + 1:02d}"
-                                       f"{serial // 1260 % 1000:03d}")
-                            name = head if i == 0 else (
-                                head[0] + rnd.choice(GIVEN) + rnd.choice(GIVEN))
-                            ws.write_row(r, 0, [
-                                community, f"第{grid}网格", estate, f"{building}号楼", str(unit),
-                                floor, f"{floor}{door:02d}", head, size, name,
-                                first17 + id_check_digit(first17),
-                                f"1{rnd.choice('3578')}{rnd.randrange(10**9):09d}",
-                                "户主" if i == 0 else rnd.choice(RELATIONS),
-                                rnd.choice(SPECIAL)])
+                            first17 = (
+                                f"2202{serial % 90 + 10:02d}{born}"
+                                f"{serial % 12 + 1:02d}{serial % 28 + 1:02d}"
+                                f"{serial // 1260 % 1000:03d}"
+                            )
+                            name = (
+                                head
+                                if i == 0
+                                else (head[0] + rnd.choice(GIVEN) + rnd.choice(GIVEN))
+                            )
+                            ws.write_row(
+                                r,
+                                0,
+                                [
+                                    community,
+                                    f"第{grid}网格",
+                                    estate,
+                                    f"{building}号楼",
+                                    str(unit),
+                                    floor,
+                                    f"{floor}{door:02d}",
+                                    head,
+                                    size,
+                                    name,
+                                    first17 + id_check_digit(first17),
+                                    f"1{rnd.choice('3578')}{rnd.randrange(10**9):09d}",
+                                    "户主" if i == 0 else rnd.choice(RELATIONS),
+                                    rnd.choice(SPECIAL),
+                                ],
+                            )
                             r += 1
                             n += 1
                         if n >= rows:
@@ -165,21 +212,29 @@ def main() -> None:
     again = import_registry(sheet, area=street, create_areas=True)
     reimport_seconds = time.perf_counter() - t
 
-    print(json.dumps({
-        "rows": written,
-        "file_mb": round(sheet.stat().st_size / 1e6, 1),
-        "parse_seconds": round(parse_seconds, 3),
-        "import_seconds": round(import_seconds, 3),
-        "ratio": round(import_seconds / parse_seconds, 2),
-        "reimport_seconds": round(reimport_seconds, 3),
-        "reimport_ratio": round(reimport_seconds / parse_seconds, 2),
-        "rows_per_second": round(written / import_seconds),
-        "import": report.line, "reimport": again.line, "reimport_unchanged": again.unchanged,
-        "persons": Person.objects.count(), "households": Household.objects.count(),
-        "change_log_rows": ChangeLog.objects.count(),
-        "db": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
-        "machine": machine(),
-    }, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "rows": written,
+                "file_mb": round(sheet.stat().st_size / 1e6, 1),
+                "parse_seconds": round(parse_seconds, 3),
+                "import_seconds": round(import_seconds, 3),
+                "ratio": round(import_seconds / parse_seconds, 2),
+                "reimport_seconds": round(reimport_seconds, 3),
+                "reimport_ratio": round(reimport_seconds / parse_seconds, 2),
+                "rows_per_second": round(written / import_seconds),
+                "import": report.line,
+                "reimport": again.line,
+                "reimport_unchanged": again.unchanged,
+                "persons": Person.objects.count(),
+                "households": Household.objects.count(),
+                "change_log_rows": ChangeLog.objects.count(),
+                "db": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+                "machine": machine(),
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -61,8 +61,14 @@ LIST_QUERIES = {
     "places:building_list": ["", "?q=1", "?grid={grid1}", "?estate={estate}"],
     "places:building_create": ["", "?grid={grid1}"],
     "places:household_list": ["", "?q=张伟", "?q=0101", "?grid={grid1}", "?building={b1}"],
-    "people:person_list": ["", "?q=张伟", "?q=zw", "?q=0001", "?area={grid1}",
-                           "?special_group=elderly_alone"],
+    "people:person_list": [
+        "",
+        "?q=张伟",
+        "?q=zw",
+        "?q=0001",
+        "?area={grid1}",
+        "?special_group=elderly_alone",
+    ],
     "people:person_create": ["", "?household={h101}", "?area={grid1}"],
     "people:leader_list": ["", "?q=赵", "?role=grid"],
     "people:leader_create": [""],
@@ -95,9 +101,13 @@ def web_names():
 def secrets_of(w) -> list[str]:
     """Text from world.street that must never reach an outsider."""
     people = [w.zhang, w.zhang_wife, w.wang, w.li, w.liu]
-    return ([p.name for p in people] + [p.id_number for p in people] + [p.phone for p in people]
-            + [p.id_number[-4:] + "</" for p in people]
-            + ["阳光小区", "第一网格", "第二网格", "兴华社区", "13900000101", "赵网格", "钱楼长"])
+    return (
+        [p.name for p in people]
+        + [p.id_number for p in people]
+        + [p.phone for p in people]
+        + [p.id_number[-4:] + "</" for p in people]
+        + ["阳光小区", "第一网格", "第二网格", "兴华社区", "13900000101", "赵网格", "钱楼长"]
+    )
 
 
 @pytest.fixture
@@ -112,21 +122,27 @@ def setup(world):
         "assignment": RoleAssignment.objects.get(user=w.users.grid_leader),
         "residence": Residence.objects.get(person=w.zhang),
         "leader": LeaderAssignment.objects.get(role="grid", area=w.grid1),
-        "job": ImportJob.objects.create(kind="registry", original_name="网格一.xlsx",
-                                        area=w.grid1, user=w.users.commander, status="done",
-                                        scope_path=w.grid1.path,
-                                        errors=[{"row": 3, "column": "姓名", "value": "张伟",
-                                                 "reason": "x"}]),
+        "job": ImportJob.objects.create(
+            kind="registry",
+            original_name="网格一.xlsx",
+            area=w.grid1,
+            user=w.users.commander,
+            status="done",
+            scope_path=w.grid1.path,
+            errors=[{"row": 3, "column": "姓名", "value": "张伟", "reason": "x"}],
+        ),
     }
     return w, extra, [w.users.outsider, admin_b]
 
 
 def test_every_object_url_is_covered():
-    missing = [n for n, has_args in web_names()
-               if has_args and n not in OBJECT_ARGS]
+    missing = [n for n, has_args in web_names() if has_args and n not in OBJECT_ARGS]
     assert not missing, f"add these URLs to OBJECT_ARGS: {missing}"
-    unlisted = [n for n, has_args in web_names()
-                if not has_args and n not in LIST_QUERIES and n not in NO_SCOPE]
+    unlisted = [
+        n
+        for n, has_args in web_names()
+        if not has_args and n not in LIST_QUERIES and n not in NO_SCOPE
+    ]
     assert not unlisted, f"add these URLs to LIST_QUERIES: {unlisted}"
 
 
@@ -140,17 +156,26 @@ def test_object_pages_are_404_for_outsiders(setup, client_for):
             # 405 (wrong method) reveals nothing; the method the page accepts must be a 404,
             # except a whole section refused (403) to a user whose roles lack its action.
             section_refused = name.startswith("accounts:user") or name.startswith(
-                "accounts:assignment")
+                "accounts:assignment"
+            )
             section_refused = section_refused and not is_admin(user)
             allowed = {403} if section_refused else {404}
             assert set(codes) & allowed and set(codes) <= allowed | {405}, (
-                user.username, name, codes)
+                user.username,
+                name,
+                codes,
+            )
 
 
 def test_lists_searches_and_dropdowns_show_nothing_of_the_street(setup, client_for):
     w, extra, outsiders = setup
-    fmt = {"street": w.street.pk, "grid1": w.grid1.pk, "estate": w.estate.pk, "b1": w.b1.pk,
-           "h101": w.h101.pk}
+    fmt = {
+        "street": w.street.pk,
+        "grid1": w.grid1.pk,
+        "estate": w.estate.pk,
+        "b1": w.b1.pk,
+        "h101": w.h101.pk,
+    }
     secrets = secrets_of(w)
     for user in outsiders:
         c = client_for(user)
@@ -184,12 +209,24 @@ def api_paths():
 
 def test_api_outsiders_get_404_and_empty_lists(setup):
     w, extra, outsiders = setup
-    objects = {"area_id": w.grid1.pk, "building_id": w.b1.pk, "unit_id": w.u11.pk,
-               "household_id": w.h101.pk, "person_id": w.zhang.pk,
-               "residence_id": extra["residence"].pk}
-    filters = {"parent": w.street.pk, "area": w.grid1.pk, "building": w.b1.pk,
-               "unit": w.u11.pk, "household": w.h101.pk, "person": w.zhang.pk,
-               "estate": w.estate.pk, "q": "张伟"}
+    objects = {
+        "area_id": w.grid1.pk,
+        "building_id": w.b1.pk,
+        "unit_id": w.u11.pk,
+        "household_id": w.h101.pk,
+        "person_id": w.zhang.pk,
+        "residence_id": extra["residence"].pk,
+    }
+    filters = {
+        "parent": w.street.pk,
+        "area": w.grid1.pk,
+        "building": w.b1.pk,
+        "unit": w.u11.pk,
+        "household": w.h101.pk,
+        "person": w.zhang.pk,
+        "estate": w.estate.pk,
+        "q": "张伟",
+    }
     secrets = secrets_of(w)
     checked = 0
     for user in outsiders:
@@ -208,8 +245,11 @@ def test_api_outsiders_get_404_and_empty_lists(setup):
                     assert api.patch(url, {}).status_code in allowed, url
                 checked += 1
             elif "get" in ops and "openapi" not in path and path.rstrip("/") != "/api":
-                params = {p["name"]: filters[p["name"]] for p in ops["get"].get("parameters", [])
-                          if p["name"] in filters}
+                params = {
+                    p["name"]: filters[p["name"]]
+                    for p in ops["get"].get("parameters", [])
+                    if p["name"] in filters
+                }
                 for query in ({}, params):
                     r = api.get("/api" + rel, query)
                     assert r.status_code == 200, (path, query, r.status_code)

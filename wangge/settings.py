@@ -105,12 +105,16 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+        ),
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["TEST"] = {"NAME": env_str("WANGGE_TEST_SQLITE_NAME", "")} if env_str(
-        "WANGGE_TEST_SQLITE_NAME"
-    ) else {}
+    DATABASES["default"]["TEST"] = (
+        {"NAME": env_str("WANGGE_TEST_SQLITE_NAME", "")}
+        if env_str("WANGGE_TEST_SQLITE_NAME")
+        else {}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -14,8 +14,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("WANGGE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -36,11 +42,18 @@ def browser_context_factory():
     contexts = []
 
     def make(**kwargs):
-        options = {"viewport": {"width": 375, "height": 812}, "locale": "zh-CN",
-                   "accept_downloads": True, **kwargs}
+        options = {
+            "viewport": {"width": 375, "height": 812},
+            "locale": "zh-CN",
+            "accept_downloads": True,
+            **kwargs,
+        }
         ctx = pw.chromium.launch_persistent_context(
-            tempfile.mkdtemp(dir=profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-            headless=True, **options,
+            tempfile.mkdtemp(dir=profile),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            **options,
         )
         ctx.set_default_timeout(15_000)
         contexts.append(ctx)

@@ -44,8 +44,18 @@ def test_commander_browses_imports_and_exports(world, live_server, page, tmp_pat
     assert AccessLog.objects.filter(actor=world.users.commander).exists()
 
     # Import a sheet for grid 1 with two good rows and two bad ones.
-    header = ["楼号", "单元", "楼层", "户号", "户主姓名", "现居人数", "联系电话",
-              "姓名", "身份证号", "与户主关系"]
+    header = [
+        "楼号",
+        "单元",
+        "楼层",
+        "户号",
+        "户主姓名",
+        "现居人数",
+        "联系电话",
+        "姓名",
+        "身份证号",
+        "与户主关系",
+    ]
     rows = [
         header,
         ["1", "1", 5, "501", "马丽", 2, "13911115011", "马丽", id18(501), "户主"],
@@ -65,8 +75,9 @@ def test_commander_browses_imports_and_exports(world, live_server, page, tmp_pat
     table = page.locator("table").last
     expect(table).to_contain_text("校验位")
     expect(table).to_contain_text("身份证号")
-    assert set(Person.objects.filter(name__in=["马丽", "马强", "牛刚"])
-               .values_list("name", flat=True)) == {"马丽", "马强"}
+    assert set(
+        Person.objects.filter(name__in=["马丽", "马强", "牛刚"]).values_list("name", flat=True)
+    ) == {"马丽", "马强"}
 
     # Export the grid: the file holds the imported people, unmasked, and the export is logged.
     page.goto(f"{live_server.url}/registry/")
@@ -84,8 +95,11 @@ def test_commander_browses_imports_and_exports(world, live_server, page, tmp_pat
 def test_outsider_sees_nothing_of_the_street(world, live_server, page):
     sign_in(page, live_server, "outsider", PASSWORD)
     expect(page.locator("body")).to_contain_text("另一街道")
-    for url in (f"/places/buildings/{world.b1.pk}/map/", f"/places/households/{world.h101.pk}/",
-                f"/people/{world.zhang.pk}/"):
+    for url in (
+        f"/places/buildings/{world.b1.pk}/map/",
+        f"/places/households/{world.h101.pk}/",
+        f"/people/{world.zhang.pk}/",
+    ):
         response = page.goto(f"{live_server.url}{url}")
         assert response.status == 404, url
     page.goto(f"{live_server.url}/people/?q=张伟")

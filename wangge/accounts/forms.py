@@ -16,16 +16,23 @@ from .roles import Role
 class LoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs.update({"autocapitalize": "none",
-                                                     "autocomplete": "username"})
+        self.fields["username"].widget.attrs.update(
+            {"autocapitalize": "none", "autocomplete": "username"}
+        )
         style_fields(self)
 
 
 class PasswordPairMixin(forms.Form):
-    password1 = forms.CharField(label=_("密码"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label=_("再次输入密码"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label=_("密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("再次输入密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean(self):
         data = super().clean()
@@ -35,19 +42,28 @@ class PasswordPairMixin(forms.Form):
 
 
 class UserCreateForm(PasswordPairMixin):
-    username = forms.CharField(label=_("用户名"), max_length=150,
-                               help_text=_("登录用，字母、数字或 @/./+/-/_"))
+    username = forms.CharField(
+        label=_("用户名"), max_length=150, help_text=_("登录用，字母、数字或 @/./+/-/_")
+    )
     display_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
-    role = forms.ChoiceField(label=_("角色"), choices=[("", "---------"), *Role.choices],
-                             required=False)
+    role = forms.ChoiceField(
+        label=_("角色"), choices=[("", "---------"), *Role.choices], required=False
+    )
 
     def __init__(self, *args, user, within=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["place"] = PlaceChoiceField(user=user, action=MANAGE, within=within,
-                                                kinds="abu", required=False, label=_("角色范围"))
-        self.order_fields(["username", "display_name", "phone", "password1", "password2",
-                           "role", "place"])
+        self.fields["place"] = PlaceChoiceField(
+            user=user,
+            action=MANAGE,
+            within=within,
+            kinds="abu",
+            required=False,
+            label=_("角色范围"),
+        )
+        self.order_fields(
+            ["username", "display_name", "phone", "password1", "password2", "role", "place"]
+        )
         style_fields(self)
 
     def clean(self):
@@ -60,8 +76,9 @@ class UserCreateForm(PasswordPairMixin):
 class UserEditForm(forms.Form):
     display_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
-    is_active = forms.BooleanField(label=_("账号有效"), required=False,
-                                   help_text=_("停用后该用户不能登录，接口令牌也失效"))
+    is_active = forms.BooleanField(
+        label=_("账号有效"), required=False, help_text=_("停用后该用户不能登录，接口令牌也失效")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,9 +94,11 @@ class SetPasswordForm(PasswordPairMixin):
 
 
 class OwnPasswordForm(SetPasswordForm):
-    old_password = forms.CharField(label=_("原密码"), strip=False,
-                                   widget=forms.PasswordInput(attrs={"autocomplete":
-                                                                     "current-password"}))
+    old_password = forms.CharField(
+        label=_("原密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,14 +118,16 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args, user, within=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["place"] = PlaceChoiceField(user=user, action=MANAGE, within=within,
-                                                kinds="abu", label=_("范围"))
+        self.fields["place"] = PlaceChoiceField(
+            user=user, action=MANAGE, within=within, kinds="abu", label=_("范围")
+        )
         style_fields(self)
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("用途"), max_length=100,
-                           help_text=_("例如：采样点扫码枪、数据对接"))
+    name = forms.CharField(
+        label=_("用途"), max_length=100, help_text=_("例如：采样点扫码枪、数据对接")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wangge.places.models import Area, Building, Unit
+from wangge.places.models import Area, Building, Unit, place_path
 
 from .roles import Role
 
@@ -31,15 +31,29 @@ class User(AbstractUser):
 class RoleAssignment(models.Model):
     """A user's role in one place. scope_path is the place's path: the user's view of the data."""
 
-    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE,
-                             related_name="role_assignments")
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
     role = models.CharField(_("角色"), max_length=24, choices=Role.choices)
-    area = models.ForeignKey(Area, verbose_name=_("区域"), on_delete=models.CASCADE,
-                             related_name="role_assignments")
-    building = models.ForeignKey(Building, verbose_name=_("楼栋"), null=True, blank=True,
-                                 on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Unit, verbose_name=_("单元"), null=True, blank=True,
-                             on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(
+        Area, verbose_name=_("区域"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    building = models.ForeignKey(
+        Building,
+        verbose_name=_("楼栋"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("单元"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     scope_path = models.CharField(max_length=255, editable=False, db_index=True)
     active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -52,6 +66,15 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.user} {self.get_role_display()} @ {self.place_label}"
 
+    def save(self, *args, **kwargs):
+        if self.unit_id:
+            self.building = self.unit.building
+        if self.building_id:
+            self.area = self.building.area
+        self.scope_path = place_path(self)
+        super().save(*args, **kwargs)
+        self.user.__dict__.pop("_wangge_scope_cache", None)
+
     @property
     def place_label(self) -> str:
         if self.unit_id:
@@ -60,25 +83,13 @@ class RoleAssignment(models.Model):
             return str(self.building)
         return str(self.area)
 
-    def save(self, *args, **kwargs):
-        if self.unit_id:
-            self.building = self.unit.building
-            self.scope_path = self.unit.scope_path
-        elif self.building_id:
-            self.scope_path = self.building.scope_path
-        else:
-            self.scope_path = self.area.path
-        if self.building_id:
-            self.area = self.building.area
-        super().save(*args, **kwargs)
-        self.user.__dict__.pop("_wangge_scope_cache", None)
-
 
 class ApiToken(models.Model):
     """A bearer token for the API. Only a hash is stored; the key is shown once."""
 
-    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE,
-                             related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("用途"), max_length=100)
     prefix = models.CharField(max_length=8, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
@@ -105,9 +116,7 @@ class ApiToken(models.Model):
 
     @classmethod
     def authenticate(cls, key: str) -> User | None:
-        token = (
-            cls.objects.select_related("user").filter(key_hash=cls.hash_key(key)).first()
-        )
+        token = cls.objects.select_related("user").filter(key_hash=cls.hash_key(key)).first()
         if token is None or not token.user.is_active:
             return None
         if token.expires_at and token.expires_at < timezone.now():
@@ -117,7 +126,7 @@ class ApiToken(models.Model):
 
 
 class LoginAttempt(models.Model):
-    """Failed sign-ins, counted per username and address for rate limiting (works across workers)."""
+    """Failed sign-ins, counted per username and address for rate limiting (across workers)."""
 
     username = models.CharField(max_length=150, db_index=True)
     ip = models.CharField(max_length=45)
@@ -126,3 +135,6 @@ class LoginAttempt(models.Model):
     class Meta:
         verbose_name = _("登录失败记录")
         verbose_name_plural = _("登录失败记录")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.ip} {self.at:%Y-%m-%d %H:%M}"

@@ -32,6 +32,7 @@ LOGIN_WINDOW = dt.timedelta(minutes=15)
 
 # --- sign-in rate limiting -------------------------------------------------------------------
 
+
 def _login_key(username: str) -> str:
     return (username or "").strip().lower()[:150]
 
@@ -64,9 +65,11 @@ def clear_login_failures(username: str) -> None:
 
 # --- who an administrator sees and manages ---------------------------------------------------
 
+
 def users_created_by(actor) -> QuerySet:
-    ids = ChangeLog.objects.filter(model="accounts.user", action=ChangeLog.Action.CREATE,
-                                   actor=actor).values_list("object_id", flat=True)
+    ids = ChangeLog.objects.filter(
+        model="accounts.user", action=ChangeLog.Action.CREATE, actor=actor
+    ).values_list("object_id", flat=True)
     return User.objects.filter(pk__in=[int(i) for i in ids if i.isdigit()])
 
 
@@ -116,6 +119,7 @@ def _log_user(actor, action: str, user: User, before=None, after=None) -> None:
 
 # --- users and passwords ---------------------------------------------------------------------
 
+
 def _clean_phone(phone: str) -> str:
     try:
         return normalize_phone(phone or "")
@@ -124,15 +128,20 @@ def _clean_phone(phone: str) -> str:
 
 
 @transaction.atomic
-def create_user(*, username: str, password: str, actor, display_name: str = "",
-                phone: str = "", email: str = "") -> User:
+def create_user(
+    *, username: str, password: str, actor, display_name: str = "", phone: str = "", email: str = ""
+) -> User:
     if actor is not None and not actor.is_superuser and not scope_paths(actor, MANAGE):
         raise PermissionDenied(_("您无权新增用户"))
     username = (username or "").strip()
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": [_("该用户名已被使用")]})
-    user = User(username=username, display_name=(display_name or "").strip(),
-                phone=_clean_phone(phone), email=email or "")
+    user = User(
+        username=username,
+        display_name=(display_name or "").strip(),
+        phone=_clean_phone(phone),
+        email=email or "",
+    )
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -182,9 +191,17 @@ def set_password(user: User, password: str, *, actor) -> None:
 
 # --- roles -----------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def grant_role(user: User, *, role: str, actor, area: Area, building: Building | None = None,
-               unit: Unit | None = None) -> RoleAssignment:
+def grant_role(
+    user: User,
+    *,
+    role: str,
+    actor,
+    area: Area,
+    building: Building | None = None,
+    unit: Unit | None = None,
+) -> RoleAssignment:
     """Give `user` a role in a place inside the actor's scope (never above it)."""
     if role not in Role.values:
         raise ValidationError({"role": [_("未知角色")]})
@@ -215,6 +232,7 @@ def revoke_role(assignment: RoleAssignment, *, actor) -> None:
 
 
 # --- API tokens ------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def issue_token(user: User, name: str, *, actor) -> tuple[ApiToken, str]:

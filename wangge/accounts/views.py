@@ -47,8 +47,9 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        services.record_login_failure(self.request.POST.get("username", ""),
-                                      client_ip(self.request))
+        services.record_login_failure(
+            self.request.POST.get("username", ""), client_ip(self.request)
+        )
         return super().form_invalid(form)
 
     def form_valid(self, form):
@@ -60,25 +61,36 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-ACTION_LABELS = [(VIEW, gettext_lazy("查看")), (CHANGE, gettext_lazy("修改")),
-                 (EXPORT, gettext_lazy("导出")), (IMPORT, gettext_lazy("导入")),
-                 (MANAGE, gettext_lazy("管理用户"))]
+ACTION_LABELS = [
+    (VIEW, gettext_lazy("查看")),
+    (CHANGE, gettext_lazy("修改")),
+    (EXPORT, gettext_lazy("导出")),
+    (IMPORT, gettext_lazy("导入")),
+    (MANAGE, gettext_lazy("管理用户")),
+]
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
-    roles = list(user.role_assignments.select_related(
-        "area", "building__estate", "unit__building__estate"))
+    roles = list(
+        user.role_assignments.select_related("area", "building__estate", "unit__building__estate")
+    )
     actions = []
     for action, label in ACTION_LABELS:
         paths = scope_paths(user, action)
         if paths:
             actions.append({"label": label, "areas": _scope_labels(paths)})
-    return render(request, "accounts/profile.html", {
-        "roles": roles, "actions": actions, "token_count": user.api_tokens.count(),
-        "can_manage": bool(scope_paths(user, MANAGE)),
-    })
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "roles": roles,
+            "actions": actions,
+            "token_count": user.api_tokens.count(),
+            "can_manage": bool(scope_paths(user, MANAGE)),
+        },
+    )
 
 
 def _scope_labels(paths: list[str]) -> list[str]:
@@ -102,8 +114,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = OwnPasswordForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_password(request.user, form.cleaned_data["password1"],
-                                  actor=request.user)
+            services.set_password(request.user, form.cleaned_data["password1"], actor=request.user)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -120,15 +131,17 @@ def token_list(request: HttpRequest) -> HttpResponse:
     new_key = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_key = services.issue_token(request.user, form.cleaned_data["name"],
-                                                   actor=request.user)
+            _token, new_key = services.issue_token(
+                request.user, form.cleaned_data["name"], actor=request.user
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             form = TokenForm()
     tokens = request.user.api_tokens.order_by("-created_at")
-    response = render(request, "accounts/token_list.html",
-                      {"form": form, "tokens": tokens, "new_key": new_key})
+    response = render(
+        request, "accounts/token_list.html", {"form": form, "tokens": tokens, "new_key": new_key}
+    )
     response["Cache-Control"] = "no-store"
     return response
 

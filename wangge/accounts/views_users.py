@@ -40,13 +40,18 @@ def manager_required(view):
 
 
 def _roles_prefetch() -> Prefetch:
-    return Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related(
-        "area", "building__estate", "unit__building__estate"))
+    return Prefetch(
+        "role_assignments",
+        queryset=RoleAssignment.objects.select_related(
+            "area", "building__estate", "unit__building__estate"
+        ),
+    )
 
 
 def _visible_user(request: HttpRequest, pk: int) -> User:
-    return get_object_or_404(services.visible_users(request.user).prefetch_related(
-        _roles_prefetch()), pk=pk)
+    return get_object_or_404(
+        services.visible_users(request.user).prefetch_related(_roles_prefetch()), pk=pk
+    )
 
 
 def _within(request: HttpRequest) -> Area | None:
@@ -61,11 +66,15 @@ def user_list(request: HttpRequest) -> HttpResponse:
     qs = services.visible_users(request.user)
     query = (request.GET.get("q") or "").strip()
     if query:
-        qs = qs.filter(Q(username__icontains=query) | Q(display_name__contains=query)
-                       | Q(phone__endswith=query))
+        qs = qs.filter(
+            Q(username__icontains=query)
+            | Q(display_name__contains=query)
+            | Q(phone__endswith=query)
+        )
     qs = qs.prefetch_related(_roles_prefetch()).order_by("username")
-    return render(request, "accounts/user_list.html", {"page": paginate(request, qs),
-                                                       "query": query})
+    return render(
+        request, "accounts/user_list.html", {"page": paginate(request, qs), "query": query}
+    )
 
 
 @manager_required
@@ -76,11 +85,16 @@ def user_create(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 user = services.create_user(
-                    username=data["username"], password=data["password1"], actor=request.user,
-                    display_name=data["display_name"], phone=data["phone"])
+                    username=data["username"],
+                    password=data["password1"],
+                    actor=request.user,
+                    display_name=data["display_name"],
+                    phone=data["phone"],
+                )
                 if data.get("role"):
-                    services.grant_role(user, role=data["role"], actor=request.user,
-                                        **data["place"].as_kwargs())
+                    services.grant_role(
+                        user, role=data["role"], actor=request.user, **data["place"].as_kwargs()
+                    )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -92,7 +106,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
 def _form_context(form, target) -> dict:
     place = form.fields.get("place")
     return {
-        "form": form, "target": target,
+        "form": form,
+        "target": target,
         "lists_buildings": place.lists_buildings() if place else True,
         "within": place.within if place else None,
         "areas": list(place.querysets["a"]) if place and not place.lists_buildings() else [],
@@ -106,12 +121,17 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for role in roles:
         role.can_revoke = covers(request.user, role.scope_path, MANAGE)
     assignment_form = AssignmentForm(user=request.user, within=_within(request))
-    return render(request, "accounts/user_detail.html", {
-        "target": target, "roles": roles,
-        "can_manage": services.can_manage_user(request.user, target),
-        **_form_context(assignment_form, target),
-        "assignment_form": assignment_form,
-    })
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "target": target,
+            "roles": roles,
+            "can_manage": services.can_manage_user(request.user, target),
+            **_form_context(assignment_form, target),
+            "assignment_form": assignment_form,
+        },
+    )
 
 
 @manager_required
@@ -120,16 +140,20 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     target = _visible_user(request, pk)
     if not services.can_manage_user(request.user, target):
         raise PermissionDenied(_("该用户在您的管辖范围之外也有角色，不能由您修改"))
-    initial = {"display_name": target.display_name, "phone": target.phone,
-               "is_active": target.is_active}
+    initial = {
+        "display_name": target.display_name,
+        "phone": target.phone,
+        "is_active": target.is_active,
+    }
     form = UserEditForm(initial=initial)
     password_form = SetPasswordForm()
     if request.method == "POST" and request.POST.get("form") == "password":
         password_form = SetPasswordForm(request.POST)
         if password_form.is_valid():
             try:
-                services.set_password(target, password_form.cleaned_data["password1"],
-                                      actor=request.user)
+                services.set_password(
+                    target, password_form.cleaned_data["password1"], actor=request.user
+                )
             except ValidationError as exc:
                 add_service_errors(password_form, exc)
             else:
@@ -146,8 +170,11 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("已保存"))
                 return redirect("accounts:user_detail", pk=target.pk)
-    return render(request, "accounts/user_edit.html", {"target": target, "form": form,
-                                                       "password_form": password_form})
+    return render(
+        request,
+        "accounts/user_edit.html",
+        {"target": target, "form": form, "password_form": password_form},
+    )
 
 
 @manager_required
@@ -157,8 +184,12 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignmentForm(request.POST, user=request.user, within=_within(request))
     if form.is_valid():
         try:
-            services.grant_role(target, role=form.cleaned_data["role"], actor=request.user,
-                                **form.cleaned_data["place"].as_kwargs())
+            services.grant_role(
+                target,
+                role=form.cleaned_data["role"],
+                actor=request.user,
+                **form.cleaned_data["place"].as_kwargs(),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -167,11 +198,18 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
     roles = list(target.role_assignments.all())
     for role in roles:
         role.can_revoke = covers(request.user, role.scope_path, MANAGE)
-    return render(request, "accounts/user_detail.html", {
-        "target": target, "roles": roles,
-        "can_manage": services.can_manage_user(request.user, target),
-        **_form_context(form, target), "assignment_form": form,
-    }, status=400)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "target": target,
+            "roles": roles,
+            "can_manage": services.can_manage_user(request.user, target),
+            **_form_context(form, target),
+            "assignment_form": form,
+        },
+        status=400,
+    )
 
 
 @manager_required

@@ -13,7 +13,9 @@ from django.db import models
 
 from .models import AccessLog, ChangeLog
 
-request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("wangge_request_id", default="")
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "wangge_request_id", default=""
+)
 channel_var: contextvars.ContextVar[str] = contextvars.ContextVar("wangge_channel", default="web")
 
 
@@ -62,7 +64,9 @@ def change_row(actor, action: str, obj: models.Model, before=None, after=None) -
     )
 
 
-def record_change(actor, action: str, obj: models.Model, before=None, after=None) -> ChangeLog | None:
+def record_change(
+    actor, action: str, obj: models.Model, before=None, after=None
+) -> ChangeLog | None:
     """Log one create/update/delete. An update that changed nothing is not logged."""
     if action == ChangeLog.Action.UPDATE and before is not None and after is not None:
         before, after = diff(before, after)
@@ -73,8 +77,16 @@ def record_change(actor, action: str, obj: models.Model, before=None, after=None
     return row
 
 
-def record_access(actor, kind: str, obj_or_label, *, fields: str = "", rows: int = 1,
-                  scope_path: str = "", object_id: str = "") -> AccessLog:
+def record_access(
+    actor,
+    kind: str,
+    obj_or_label,
+    *,
+    fields: str = "",
+    rows: int = 1,
+    scope_path: str = "",
+    object_id: str = "",
+) -> AccessLog:
     """Log a view/export/print of personal data."""
     if isinstance(obj_or_label, models.Model):
         model, oid, rep = obj_or_label._meta.label_lower, str(obj_or_label.pk), str(obj_or_label)
@@ -83,6 +95,12 @@ def record_access(actor, kind: str, obj_or_label, *, fields: str = "", rows: int
         model, oid, rep = "", object_id, str(obj_or_label)
     return AccessLog.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
-        kind=kind, model=model, object_id=oid, object_repr=rep[:200], fields=fields,
-        rows=rows, request_id=request_id_var.get(), scope_path=scope_path,
+        kind=kind,
+        model=model,
+        object_id=oid,
+        object_repr=rep[:200],
+        fields=fields,
+        rows=rows,
+        request_id=request_id_var.get(),
+        scope_path=scope_path,
     )

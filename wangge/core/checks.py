@@ -38,7 +38,8 @@ def check_settings(app_configs, **kwargs):
         )
     if settings.SESSION_COOKIE_AGE > 7 * 24 * 3600:
         problems.append(
-            Warning("Sessions last longer than a week.", hint="WANGGE_SESSION_SECONDS",
-                    id="wangge.W001")
+            Warning(
+                "Sessions last longer than a week.", hint="WANGGE_SESSION_SECONDS", id="wangge.W001"
+            )
         )
     return problems

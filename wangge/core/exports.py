@@ -29,18 +29,30 @@ class XlsxColumn:
 
 
 def _as_columns(columns: Sequence[XlsxColumn | str]) -> list[XlsxColumn]:
-    return [c if isinstance(c, XlsxColumn) else XlsxColumn(str(c), max(8, 2.2 * len(str(c))))
-            for c in columns]
+    return [
+        c if isinstance(c, XlsxColumn) else XlsxColumn(str(c), max(8, 2.2 * len(str(c))))
+        for c in columns
+    ]
 
 
-def write_xlsx(target: str | Path | BinaryIO, *, columns: Sequence[XlsxColumn | str],
-               rows: Iterable[Sequence[Any]], title: str = "", sheet_name: str = "Sheet1") -> int:
+def write_xlsx(
+    target: str | Path | BinaryIO,
+    *,
+    columns: Sequence[XlsxColumn | str],
+    rows: Iterable[Sequence[Any]],
+    title: str = "",
+    sheet_name: str = "Sheet1",
+) -> int:
     """Write one sheet: an optional title row, the header row, then `rows`; returns the count."""
     import xlsxwriter
 
     cols = _as_columns(columns)
-    options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-               "strings_to_urls": False}
+    options = {
+        "constant_memory": True,
+        "strings_to_numbers": False,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+    }
     if not isinstance(target, str | Path):
         options["in_memory"] = True
         options.pop("constant_memory")
@@ -82,9 +94,14 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
-def xlsx_response(filename: str, *, columns: Sequence[XlsxColumn | str],
-                  rows: Iterable[Sequence[Any]], title: str = "",
-                  sheet_name: str = "Sheet1") -> tuple[FileResponse, int]:
+def xlsx_response(
+    filename: str,
+    *,
+    columns: Sequence[XlsxColumn | str],
+    rows: Iterable[Sequence[Any]],
+    title: str = "",
+    sheet_name: str = "Sheet1",
+) -> tuple[FileResponse, int]:
     """A download of a workbook written to a temporary file (deleted when the response closes)."""
     tmp = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
     count = write_xlsx(tmp.name, columns=columns, rows=rows, title=title, sheet_name=sheet_name)
@@ -104,8 +121,9 @@ def xlsx_file_response(filename: str, write) -> FileResponse:
     return response
 
 
-def csv_response(filename: str, *, columns: Sequence[str], rows: Iterable[Sequence[Any]]
-                 ) -> HttpResponse:
+def csv_response(
+    filename: str, *, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
     """A CSV download with a BOM, so that Excel opens the Chinese text correctly."""
     buf = io.StringIO()
     buf.write("\ufeff")

@@ -121,8 +121,11 @@ def _read_workbook(source) -> list[list[Any]]:
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        book = (CalamineWorkbook.from_path(str(source)) if isinstance(source, str | Path)
-                else CalamineWorkbook.from_filelike(source))
+        book = (
+            CalamineWorkbook.from_path(str(source))
+            if isinstance(source, str | Path)
+            else CalamineWorkbook.from_filelike(source)
+        )
         for sheet_name in book.sheet_names:
             sheet = book.get_sheet_by_name(sheet_name)
             rows = sheet.to_python(skip_empty_area=False)
@@ -189,8 +192,9 @@ def find_header(grid: list[list[Any]], spec: ImportSpec) -> int:
         if seen >= HEADER_SCAN_ROWS:
             break
     expected = "、".join(c.label for c in spec.columns[:8])
-    raise ImportFormatError(_("找不到表头行：前10行中没有可识别的列名（例如：%(cols)s）")
-                            % {"cols": expected})
+    raise ImportFormatError(
+        _("找不到表头行：前10行中没有可识别的列名（例如：%(cols)s）") % {"cols": expected}
+    )
 
 
 def parse_table(grid: list[list[Any]], spec: ImportSpec) -> Table:
@@ -229,8 +233,9 @@ def _data_rows(grid: list[list[Any]], start: int, table: Table) -> Iterator[Row]
         values = {key: cell_text(raw[idx]) if idx < width else "" for key, idx in picks}
         if not any(values.values()):
             continue  # blank rows are not read
-        raws = {k: raw[idx] for k, idx in raw_picks
-                if idx < width and isinstance(raw[idx], int | float)} or None
+        raws = {
+            k: raw[idx] for k, idx in raw_picks if idx < width and isinstance(raw[idx], int | float)
+        } or None
         filled: set[str] = set()
         if previous is not None and order:
             for group in order:
@@ -281,8 +286,10 @@ class Report:
 
     @property
     def line(self) -> str:
-        return (f"read={self.read} imported={self.imported} updated={self.updated} "
-                f"rejected={self.rejected}")
+        return (
+            f"read={self.read} imported={self.imported} updated={self.updated} "
+            f"rejected={self.rejected}"
+        )
 
     def check(self) -> None:
         assert self.imported + self.updated + self.rejected == self.read, self.line
@@ -320,10 +327,15 @@ class Importer:
         self.actor = actor
         self.progress = progress
 
-    def error(self, table: Table, row: Row, key: str, reason: str, value: str | None = None
-              ) -> RowError:
-        return RowError(row.number, table.label(key),
-                        row.values.get(key, "") if value is None else value, reason)
+    def error(
+        self, table: Table, row: Row, key: str, reason: str, value: str | None = None
+    ) -> RowError:
+        return RowError(
+            row.number,
+            table.label(key),
+            row.values.get(key, "") if value is None else value,
+            reason,
+        )
 
     def normalise(self, table: Table, row: Row) -> tuple[dict[str, Any], list[RowError]]:
         out: dict[str, Any] = {}
@@ -350,8 +362,9 @@ class Importer:
     def prepare(self, table: Table, accepted: list[tuple[Row, dict[str, Any]]]) -> None:
         """Called once with every accepted row before the first batch is written."""
 
-    def write_batch(self, table: Table, batch: list[tuple[Row, dict[str, Any]]],
-                    report: Report) -> None:
+    def write_batch(
+        self, table: Table, batch: list[tuple[Row, dict[str, Any]]], report: Report
+    ) -> None:
         raise NotImplementedError
 
     def run(self, table: Table) -> Report:
@@ -372,7 +385,7 @@ class Importer:
         self.prepare(table, accepted)
         done = report.rejected
         for start in range(0, len(accepted), self.batch_size):
-            batch = accepted[start:start + self.batch_size]
+            batch = accepted[start : start + self.batch_size]
             with transaction.atomic():
                 self.write_batch(table, batch, report)
                 done += len(batch)

@@ -15,8 +15,12 @@ class ChangeLog(ScopedModel):
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     channel = models.CharField(_("渠道"), max_length=16, default="web")
     action = models.CharField(_("操作"), max_length=8, choices=Action.choices)
@@ -46,8 +50,12 @@ class AccessLog(ScopedModel):
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("查看人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("查看人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     kind = models.CharField(_("方式"), max_length=8, choices=Kind.choices)
     model = models.CharField(_("对象类型"), max_length=64)
@@ -64,4 +72,6 @@ class AccessLog(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.object_repr}"
+
+
 from .models_imports import ImportJob  # noqa: E402,F401

@@ -19,14 +19,27 @@ class ImportJob(ScopedModel):
         FAILED = "failed", _("失败")
 
     kind = models.CharField(_("类型"), max_length=32)
-    status = models.CharField(_("状态"), max_length=8, choices=Status.choices,
-                              default=Status.QUEUED, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
     file = models.FileField(_("文件"), upload_to="imports/%Y/%m/", max_length=255, blank=True)
     original_name = models.CharField(_("文件名"), max_length=255)
-    area = models.ForeignKey("places.Area", verbose_name=_("导入区域"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True,
-                             blank=True, on_delete=models.SET_NULL, related_name="+")
+    area = models.ForeignKey(
+        "places.Area",
+        verbose_name=_("导入区域"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     options = models.JSONField(default=dict, blank=True)
     request_id = models.CharField(max_length=36, blank=True)
     rows_total = models.PositiveIntegerField(_("总行数"), default=0)

@@ -196,7 +196,7 @@ def normalize_phone(raw: Cell) -> str:
         ext, s = m[1], s[: m.start()]
     intl = bool(m := _PHONE_PREFIX_RE.match(s))
     if m:
-        s = s[m.end():]
+        s = s[m.end() :]
     if not intl and s.lstrip("(").startswith(("+", "00")):
         raise NormalizationError(_("仅支持中国大陆（+86）电话号码"))
     if _PHONE_LIST_RE.search(s):
@@ -236,6 +236,7 @@ def normalize_phone(raw: Cell) -> str:
 
 # --- pinyin ----------------------------------------------------------------------------------
 
+
 def _pinyin(name: str, first_letter: bool) -> str:
     from pypinyin import Style, lazy_pinyin
 
@@ -260,8 +261,22 @@ def name_pinyin(name: str) -> str:
 
 # --- addresses -------------------------------------------------------------------------------
 
-_CN_DIGIT = {"零": 0, "〇": 0, "○": 0, "幺": 1, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGIT = {
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "幺": 1,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _CN = "".join(_CN_DIGIT) + "".join(_CN_UNIT)
 _CN_RUN_RE = re.compile(f"[{_CN}]+")

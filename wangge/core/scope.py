@@ -33,11 +33,14 @@ def scope_paths(user: User | None, action: str = VIEW) -> list[str]:
         from wangge.accounts.roles import role_allows
 
         if "_rows" not in cache:  # one query per user object, whatever the actions asked
-            cache["_rows"] = list(user.role_assignments.filter(active=True)
-                                  .values_list("role", "scope_path"))
+            cache["_rows"] = list(
+                user.role_assignments.filter(active=True).values_list("role", "scope_path")
+            )
         paths = {path for role, path in cache["_rows"] if role_allows(role, action)}
         # Drop paths already covered by a shorter one.
-        cache[action] = sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
+        cache[action] = sorted(
+            p for p in paths if not any(p != q and p.startswith(q) for q in paths)
+        )
     return cache[action]
 
 

@@ -21,7 +21,9 @@ def create_object(obj: models.Model, *, actor) -> models.Model:
 
 
 def update_object(obj: models.Model, data: dict[str, Any], *, actor) -> bool:
-    """Set fields from `data`, validate, save and log the difference. Returns whether anything changed."""
+    """Set fields from `data`, validate, save and log the difference.
+
+    Returns whether anything changed."""
     before = snapshot(obj)
     for name, value in data.items():
         setattr(obj, name, value)

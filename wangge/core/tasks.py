@@ -52,7 +52,8 @@ def execute_import_job(job_id: int) -> ImportJob:
             logger.exception("import job %s failed", job.pk)
             job.status = ImportJob.Status.FAILED
             job.message = _(
-                "导入时发生内部错误，文件中的数据未全部写入；请重新导入（已写入的行不会重复）")
+                "导入时发生内部错误，文件中的数据未全部写入；请重新导入（已写入的行不会重复）"
+            )
         else:
             job.status = ImportJob.Status.DONE
             job.rows_total = job.rows_done = report.read

@@ -28,8 +28,11 @@ def home(request):
     None: ask the admin for a role."""
     user = request.user
     roots = scope_roots(user)
-    roles = list(user.role_assignments.filter(active=True).select_related(
-        "area", "building__estate", "unit__building__estate"))
+    roles = list(
+        user.role_assignments.filter(active=True).select_related(
+            "area", "building__estate", "unit__building__estate"
+        )
+    )
     if len(roots) == 1:
         root = roots[0]
         if isinstance(root, Building):
@@ -70,17 +73,24 @@ def _model_label(label: str) -> str:
 
 
 class LogFilterForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("开始日期"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=gettext_lazy("结束日期"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=gettext_lazy("开始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("结束日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     actor = forms.CharField(label=gettext_lazy("操作人"), required=False, max_length=50)
     model = forms.ChoiceField(label=gettext_lazy("对象类型"), required=False)
 
     def __init__(self, data, *, models: list[str]):
         super().__init__(data)
         self.fields["model"].choices = [("", _("全部类型"))] + [
-            (m, _model_label(m)) for m in models]
+            (m, _model_label(m)) for m in models
+        ]
         for name, field in self.fields.items():
             css = "form-select" if name == "model" else "form-control"
             css += " form-select-sm" if name == "model" else " form-control-sm"
@@ -95,8 +105,10 @@ class LogFilterForm(forms.Form):
         if cd["date_to"]:
             qs = qs.filter(at__date__lte=cd["date_to"])
         if cd["actor"]:
-            qs = qs.filter(Q(actor__username__icontains=cd["actor"])
-                           | Q(actor__display_name__icontains=cd["actor"]))
+            qs = qs.filter(
+                Q(actor__username__icontains=cd["actor"])
+                | Q(actor__display_name__icontains=cd["actor"])
+            )
         if cd["model"]:
             qs = qs.filter(model=cd["model"])
         return qs
@@ -119,8 +131,11 @@ def change_rows(entries) -> list[dict]:
         before, after = entry.before or {}, entry.after or {}
         fields = list(dict.fromkeys([*before.keys(), *after.keys()]))
         entry.changes = [
-            (f, _shown(f, before.get(f)) if f in before else "", _shown(f, after.get(f))
-             if f in after else "")
+            (
+                f,
+                _shown(f, before.get(f)) if f in before else "",
+                _shown(f, after.get(f)) if f in after else "",
+            )
             for f in fields
         ]
         entry.model_label = _model_label(entry.model)

@@ -44,16 +44,23 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
 
 class PersonForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
-    id_number = forms.CharField(label=_("身份证号"), max_length=40, required=False,
-                                help_text=_("填写身份证号后，性别和出生日期自动识别"))
+    id_number = forms.CharField(
+        label=_("身份证号"),
+        max_length=40,
+        required=False,
+        help_text=_("填写身份证号后，性别和出生日期自动识别"),
+    )
     sex = forms.ChoiceField(label=_("性别"), choices=Person.Sex.choices, required=False)
-    birth_date = forms.DateField(label=_("出生日期"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(
+        label=_("出生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
     has_smartphone = forms.BooleanField(label=_("有智能手机"), required=False, initial=True)
     notes = forms.CharField(label=_("备注"), max_length=200, required=False)
     special_groups = forms.MultipleChoiceField(
-        label=_("特殊人群"), choices=SpecialGroup.Kind.choices, required=False,
+        label=_("特殊人群"),
+        choices=SpecialGroup.Kind.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -77,13 +84,18 @@ class PersonForm(forms.Form):
 class PersonCreateForm(PersonForm):
     """A new person, added to a household (fixed by ?household=) or entered under an area."""
 
-    household = forms.ModelChoiceField(label=_("住户"), queryset=Household.objects.none(),
-                                       required=False, widget=forms.HiddenInput)
-    area = forms.ModelChoiceField(label=_("所属区域"), queryset=Area.objects.none(),
-                                  required=False,
-                                  help_text=_("尚未落到具体住户时，先登记到区域"))
-    relation = forms.ChoiceField(label=_("与户主关系"), choices=Residence.Relation.choices,
-                                 initial=Residence.Relation.MEMBER)
+    household = forms.ModelChoiceField(
+        label=_("住户"), queryset=Household.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    area = forms.ModelChoiceField(
+        label=_("所属区域"),
+        queryset=Area.objects.none(),
+        required=False,
+        help_text=_("尚未落到具体住户时，先登记到区域"),
+    )
+    relation = forms.ChoiceField(
+        label=_("与户主关系"), choices=Residence.Relation.choices, initial=Residence.Relation.MEMBER
+    )
     registered = forms.BooleanField(label=_("户籍在此"), required=False, initial=True)
     living = forms.BooleanField(label=_("实际居住"), required=False, initial=True)
 
@@ -110,16 +122,20 @@ class PersonCreateForm(PersonForm):
 class ResidenceForm(forms.Form):
     """Add a person to a(nother) household: chosen among search results within scope."""
 
-    household = forms.ModelChoiceField(label=_("住户"), queryset=Household.objects.none(),
-                                       widget=forms.RadioSelect,
-                                       error_messages={"required": _("请选择住户"),
-                                                       "invalid_choice": _("请选择住户")})
-    relation = forms.ChoiceField(label=_("与户主关系"), choices=Residence.Relation.choices,
-                                 initial=Residence.Relation.TENANT)
+    household = forms.ModelChoiceField(
+        label=_("住户"),
+        queryset=Household.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择住户"), "invalid_choice": _("请选择住户")},
+    )
+    relation = forms.ChoiceField(
+        label=_("与户主关系"), choices=Residence.Relation.choices, initial=Residence.Relation.TENANT
+    )
     registered = forms.BooleanField(label=_("户籍在此"), required=False, initial=False)
     living = forms.BooleanField(label=_("实际居住"), required=False, initial=True)
-    since = forms.DateField(label=_("起始日期"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,15 +173,20 @@ class LeaderForm(forms.Form):
     role = forms.ChoiceField(label=_("职务"), choices=LeaderAssignment.Role.choices)
     name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(label=_("联系电话"), max_length=40)
-    label = forms.CharField(label=_("负责范围说明"), max_length=100, required=False,
-                            help_text=_("路(巷)长负责的道路名称等"))
+    label = forms.CharField(
+        label=_("负责范围说明"),
+        max_length=100,
+        required=False,
+        help_text=_("路(巷)长负责的道路名称等"),
+    )
     organisation = forms.CharField(label=_("派出单位"), max_length=100, required=False)
     active = forms.BooleanField(label=_("在岗"), required=False, initial=True)
 
     def __init__(self, *args, user, within: Area | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["place"] = PlaceChoiceField(user=user, action=CHANGE, within=within,
-                                                label=_("负责地点"))
+        self.fields["place"] = PlaceChoiceField(
+            user=user, action=CHANGE, within=within, label=_("负责地点")
+        )
         self.order_fields(["role", "name", "phone", "place"])
         style_fields(self)
 
@@ -174,15 +195,21 @@ class LeaderForm(forms.Form):
         place, role = data.get("place"), data.get("role")
         if place is None or not role:
             return data
-        kind = ("u" if place.unit else "b" if place.building else
-                "z" if place.command_zone else "a")
+        kind = "u" if place.unit else "b" if place.building else "z" if place.command_zone else "a"
         if kind not in ROLE_PLACE_KINDS[role]:
-            self.add_error("place", _("所选职务与负责地点不匹配：楼栋长对应楼栋，单元长对应单元，"
-                                      "街长、路长、网格长对应区域"))
+            self.add_error(
+                "place",
+                _(
+                    "所选职务与负责地点不匹配：楼栋长对应楼栋，单元长对应单元，"
+                    "街长、路长、网格长对应区域"
+                ),
+            )
         elif role == LeaderAssignment.Role.GRID and place.area.level != Area.Level.GRID:
             self.add_error("place", _("网格长的负责地点应为网格"))
         return data
 
     def leader_data(self) -> dict:
-        return {k: self.cleaned_data[k] for k in ("role", "name", "phone", "label",
-                                                  "organisation", "active")}
+        return {
+            k: self.cleaned_data[k]
+            for k in ("role", "name", "phone", "label", "organisation", "active")
+        }

@@ -17,8 +17,11 @@ from wangge.core.normalize import clean_text
 from wangge.places.models import Area
 from wangge.places.services import create_area
 
-LEVEL_COLUMNS = ((Area.Level.STREET, "street"), (Area.Level.COMMUNITY, "community"),
-                 (Area.Level.GRID, "grid"))
+LEVEL_COLUMNS = (
+    (Area.Level.STREET, "street"),
+    (Area.Level.COMMUNITY, "community"),
+    (Area.Level.GRID, "grid"),
+)
 
 
 def name_key(name: str) -> str:
@@ -98,54 +101,73 @@ class AreaIndex:
                 continue
             current = self._step(current, level, column, key, raw)
         if current is None or current.level != Area.Level.GRID:
-            raise AreaError("grid", _(
-                "楼栋必须属于网格：请填写“网格”列，或选择一个网格作为导入区域"))
+            raise AreaError(
+                "grid", _("楼栋必须属于网格：请填写“网格”列，或选择一个网格作为导入区域")
+            )
         return current
 
     def _step(self, current, level: int, column: str, key: str, raw: str):
         label = Area.Level(level).label
         if current is not None and level <= current.level:
-            mine = current if level == current.level else (
-                self.ancestor_at(current, level) if isinstance(current, Area) else None)
+            mine = (
+                current
+                if level == current.level
+                else (self.ancestor_at(current, level) if isinstance(current, Area) else None)
+            )
             if mine is None or (name_key(mine.name) != key and getattr(mine, "code", "") != raw):
                 target = self.target.name if self.target else ""
-                raise AreaError(column, _("“%(name)s”不在导入区域“%(area)s”内") % {
-                    "name": raw, "area": target})
+                raise AreaError(
+                    column, _("“%(name)s”不在导入区域“%(area)s”内") % {"name": raw, "area": target}
+                )
             return current
         if current is None:
             found = self.by_level.get((level, key), []) or (
-                [self.by_code[raw]] if raw in self.by_code and self.by_code[raw].level == level
-                else [])
+                [self.by_code[raw]]
+                if raw in self.by_code and self.by_code[raw].level == level
+                else []
+            )
             if len(found) > 1:
-                raise AreaError(column, _("有多个名为“%(name)s”的%(level)s，请同时填写上级区域，"
-                                          "或指定导入区域") % {"name": raw, "level": label})
+                raise AreaError(
+                    column,
+                    _("有多个名为“%(name)s”的%(level)s，请同时填写上级区域，或指定导入区域")
+                    % {"name": raw, "level": label},
+                )
             if not found:
-                raise AreaError(column, _("找不到%(level)s“%(name)s”") % {"level": label,
-                                                                            "name": raw})
+                raise AreaError(
+                    column, _("找不到%(level)s“%(name)s”") % {"level": label, "name": raw}
+                )
             return found[0]
         parent_key = current.pk if isinstance(current, Area) else current
         child = self.children.get((parent_key, key))
         if child is not None and child.level == level:
             return child
         if isinstance(current, Area):
-            below = [a for a in self.by_level.get((level, key), [])
-                     if a.path.startswith(current.path)]
+            below = [
+                a for a in self.by_level.get((level, key), []) if a.path.startswith(current.path)
+            ]
             code = self.by_code.get(raw)
             if not below and code and code.level == level and code.path.startswith(current.path):
                 below = [code]
             if len(below) == 1:
                 return below[0]
             if len(below) > 1:
-                raise AreaError(column, _("有多个名为“%(name)s”的%(level)s，请同时填写上级区域")
-                                % {"name": raw, "level": label})
+                raise AreaError(
+                    column,
+                    _("有多个名为“%(name)s”的%(level)s，请同时填写上级区域")
+                    % {"name": raw, "level": label},
+                )
         if not self.create:
             raise AreaError(column, _("找不到%(level)s“%(name)s”") % {"level": label, "name": raw})
         if current.level != level - 1:
             above = Area.Level(level - 1).label
-            raise AreaError(column, _("找不到%(level)s“%(name)s”；新建时请同时填写所属%(above)s")
-                            % {"level": label, "name": raw, "above": above})
-        pending = PendingArea(clean_text(raw), level, current,
-                              depth=getattr(current, "depth", -1) + 1)
+            raise AreaError(
+                column,
+                _("找不到%(level)s“%(name)s”；新建时请同时填写所属%(above)s")
+                % {"level": label, "name": raw, "above": above},
+            )
+        pending = PendingArea(
+            clean_text(raw), level, current, depth=getattr(current, "depth", -1) + 1
+        )
         self.children[(parent_key, key)] = pending
         self.pending.append(pending)
         return pending
@@ -155,8 +177,9 @@ class AreaIndex:
         be created keeps its error, and so do the areas below it."""
         todo: list[PendingArea] = []
         for p in wanted:
-            while isinstance(p, PendingArea) and p.area is None and p.error is None \
-                    and p not in todo:
+            while (
+                isinstance(p, PendingArea) and p.area is None and p.error is None and p not in todo
+            ):
                 todo.append(p)
                 p = p.parent
         columns = dict(LEVEL_COLUMNS)

@@ -25,7 +25,7 @@ CHUNK = 900
 
 def chunks(items: list, size: int = CHUNK) -> Iterable[list]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 class RegistryStore:
@@ -109,8 +109,9 @@ class RegistryStore:
         for h in households.values():
             h.unit, h.building = units[h.unit_id], buildings[h.building_id]
             self.add_household(h)
-        residences = list(Residence.objects.filter(household__building__area_id=grid.pk)
-                          .order_by("id"))
+        residences = list(
+            Residence.objects.filter(household__building__area_id=grid.pk).order_by("id")
+        )
         self.load_persons([r.person_id for r in residences if r.person_id not in self.persons])
         for r in residences:
             self.add_residence(r, self.persons[r.person_id], households[r.household_id])
@@ -132,8 +133,11 @@ class RegistryStore:
 
     def find_ids(self, id_numbers: Iterable[str]) -> None:
         """Load the persons with these ID numbers, wherever they live."""
-        todo = [i for i in dict.fromkeys(id_numbers)
-                if i and i not in self.by_id_number and i not in self.missing_ids]
+        todo = [
+            i
+            for i in dict.fromkeys(id_numbers)
+            if i and i not in self.by_id_number and i not in self.missing_ids
+        ]
         found: list[int] = []
         for part in chunks(todo):
             for p in Person.objects.filter(id_number__in=part):
@@ -171,13 +175,16 @@ def insert_rows(model: type[models.Model], columns: list[str], rows: list[tuple]
     connection = connections[router.db_for_write(model)]
     qn = connection.ops.quote_name
     # Table and column names come from the model's metadata (quoted); values are parameters.
-    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    sql = (
+        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY: one round trip for the whole batch.
-            copy_sql = (f"COPY {qn(model._meta.db_table)} "
-                        f"({', '.join(qn(c) for c in columns)}) FROM STDIN")
+            copy_sql = (
+                f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
+            )
             with cursor.cursor.copy(copy_sql) as copy:
                 for row in rows:
                     copy.write_row(row)
@@ -208,15 +215,19 @@ def bulk_insert(model: type[models.Model], objs: list[Any]) -> None:
                 if related is not None:
                     values[f.attname] = related.pk  # not setattr: that would drop the cache
     convert = [(f.attname, _converter(f, connection)) for f in fields]
-    rows = [tuple(conv(getattr(obj, name)) if conv else getattr(obj, name)
-                  for name, conv in convert) for obj in objs]
+    rows = [
+        tuple(conv(getattr(obj, name)) if conv else getattr(obj, name) for name, conv in convert)
+        for obj in objs
+    ]
     columns = [f.column for f in fields]
     pk = meta.pk
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-                           "FROM generate_series(1, %s)", [meta.db_table, pk.column, len(objs)])
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, pk.column, len(objs)],
+            )
             ids = [r[0] for r in cursor.fetchall()]
             rows = [(i, *row) for i, row in zip(ids, rows, strict=True)]
             columns = [pk.column, *columns]
@@ -227,8 +238,10 @@ def bulk_insert(model: type[models.Model], objs: list[Any]) -> None:
             last = cursor.fetchone()[0]
             ids = range(last - len(objs) + 1, last + 1)
             table, column = qn(meta.db_table), qn(pk.column)
-            cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} BETWEEN %s AND %s",  # noqa: S608
-                           [ids[0], ids[-1]])
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {table} WHERE {column} BETWEEN %s AND %s",  # noqa: S608
+                [ids[0], ids[-1]],
+            )
             if cursor.fetchone()[0] != len(objs):
                 raise RuntimeError(f"ids of {meta.db_table} are not consecutive")
     for obj, i in zip(objs, ids, strict=True):
@@ -291,8 +304,9 @@ _PLAIN = (str, int, bool, float, type(None))
 
 @lru_cache(maxsize=32)
 def _snapshot_names(model: type[models.Model]) -> tuple[str, ...]:
-    return tuple(f.attname for f in model._meta.concrete_fields
-                 if f.name not in {"scope_path", "updated_at"})
+    return tuple(
+        f.attname for f in model._meta.concrete_fields if f.name not in {"scope_path", "updated_at"}
+    )
 
 
 def fast_snapshot(obj: models.Model) -> dict[str, Any]:
@@ -304,8 +318,19 @@ def fast_snapshot(obj: models.Model) -> dict[str, Any]:
     return out
 
 
-LOG_COLUMNS = ["scope_path", "at", "actor_id", "channel", "action", "model", "object_id",
-               "object_repr", "before", "after", "request_id"]
+LOG_COLUMNS = [
+    "scope_path",
+    "at",
+    "actor_id",
+    "channel",
+    "action",
+    "model",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "request_id",
+]
 
 
 class ChangeRows:
@@ -324,14 +349,23 @@ class ChangeRows:
         self.encoder = ChangeLog._meta.get_field("before").encoder
         self.rows: list[tuple] = []
 
-    def add(self, action: str, obj: models.Model, before=None, after=None, text: str = ""
-            ) -> None:
+    def add(self, action: str, obj: models.Model, before=None, after=None, text: str = "") -> None:
         dumps, enc = json.dumps, self.encoder
-        self.rows.append((
-            getattr(obj, "scope_path", "") or "", self.at, self.actor_id, self.channel, action,
-            obj._meta.label_lower, str(obj.pk), (text or str(obj))[:200],
-            None if before is None else dumps(before, cls=enc),
-            None if after is None else dumps(after, cls=enc), self.request_id))
+        self.rows.append(
+            (
+                getattr(obj, "scope_path", "") or "",
+                self.at,
+                self.actor_id,
+                self.channel,
+                action,
+                obj._meta.label_lower,
+                str(obj.pk),
+                (text or str(obj))[:200],
+                None if before is None else dumps(before, cls=enc),
+                None if after is None else dumps(after, cls=enc),
+                self.request_id,
+            )
+        )
 
     def write(self) -> None:
         from wangge.core.models import ChangeLog

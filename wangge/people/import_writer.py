@@ -25,8 +25,15 @@ if TYPE_CHECKING:
     from .imports import RegistryImporter
 
 CREATE, UPDATE, DELETE = ChangeLog.Action.CREATE, ChangeLog.Action.UPDATE, ChangeLog.Action.DELETE
-PERSON_DERIVED = ["name_initials", "phone_tail", "id_tail", "sex", "birth_date", "scope_path",
-                  "updated_at"]
+PERSON_DERIVED = [
+    "name_initials",
+    "phone_tail",
+    "id_tail",
+    "sex",
+    "birth_date",
+    "scope_path",
+    "updated_at",
+]
 
 
 @dataclass(eq=False)
@@ -55,8 +62,16 @@ class RegistryWriter:
     # --- helpers ---------------------------------------------------------------------------
 
     def reject(self, report: Report, plan: Plan, column: str, reason: str) -> None:
-        report.reject([RowError(plan.row.number, self.table.label(column),
-                                plan.row.values.get(column, ""), reason)])
+        report.reject(
+            [
+                RowError(
+                    plan.row.number,
+                    self.table.label(column),
+                    plan.row.values.get(column, ""),
+                    reason,
+                )
+            ]
+        )
 
     def _set(self, plan: Plan, obj: models.Model, name: str, value: Any) -> None:
         current = getattr(obj, name)
@@ -111,15 +126,22 @@ class RegistryWriter:
             grid = plan.grid
             if isinstance(grid, Area) and grid.pk not in self.store.grids:
                 self.store.load_grid(grid, [a.pk for a in self._ancestors(grid)])
-        self.store.find_ids(p.values["id_number"] for p in plans
-                            if p.values["_person"] and p.values.get("id_number"))
+        self.store.find_ids(
+            p.values["id_number"]
+            for p in plans
+            if p.values["_person"] and p.values.get("id_number")
+        )
         kept: list[Plan] = []
         for plan in plans:
             id_number = plan.values.get("id_number") if plan.values["_person"] else ""
             person = self.store.by_id_number.get(id_number) if id_number else None
             if person is not None and not self.imp.may_change(person.scope_path):
-                self.reject(report, plan, "id_number",
-                            _("该身份证号已登记在您无权修改的区域，请联系其所在社区"))
+                self.reject(
+                    report,
+                    plan,
+                    "id_number",
+                    _("该身份证号已登记在您无权修改的区域，请联系其所在社区"),
+                )
                 continue
             plan.person = person
             kept.append(plan)
@@ -136,9 +158,13 @@ class RegistryWriter:
             if not plan.values.get("estate"):
                 same = self.store.buildings_by_number.get((plan.grid.pk, plan.values["building"]))
                 if same and len(same) > 1 and not any(b.estate_id is None for b in same):
-                    self.reject(report, plan, "building", _(
-                        "该网格有多个%(number)s号楼，请填写“小区”列以区分") % {
-                        "number": plan.values["building"]})
+                    self.reject(
+                        report,
+                        plan,
+                        "building",
+                        _("该网格有多个%(number)s号楼，请填写“小区”列以区分")
+                        % {"number": plan.values["building"]},
+                    )
                     continue
             kept.append(plan)
         return kept
@@ -171,11 +197,19 @@ class RegistryWriter:
                 building = self.store.buildings.get((grid.pk, plan.estate.pk, number))
             else:
                 same = self.store.buildings_by_number.get((grid.pk, number), [])
-                building = (same[0] if len(same) == 1 else
-                            next((b for b in same if b.estate_id is None), None))
+                building = (
+                    same[0]
+                    if len(same) == 1
+                    else next((b for b in same if b.estate_id is None), None)
+                )
             if building is None:
-                building = Building(area=grid, estate=plan.estate, number=number,
-                                    sort_key=_number_key(number), floors=1)
+                building = Building(
+                    area=grid,
+                    estate=plan.estate,
+                    number=number,
+                    sort_key=_number_key(number),
+                    floors=1,
+                )
                 self.store.add_building(building)
                 new.append(building)
             if building.pk is None:
@@ -218,10 +252,14 @@ class RegistryWriter:
             if hh is None:
                 people = v.get("people_count")
                 hh = Household(
-                    building=unit.building, unit=unit, room=v["room"], floor=v["floor"],
+                    building=unit.building,
+                    unit=unit,
+                    room=v["room"],
+                    floor=v["floor"],
                     householder_name=v.get("householder") or "",
                     people_count=people if people not in ("", None) else counts.get(v["_place"], 0),
-                    phone=v.get("household_phone") or "", scope_path=unit.scope_path,
+                    phone=v.get("household_phone") or "",
+                    scope_path=unit.scope_path,
                 )
                 self.store.add_household(hh)
                 self.new_households.append(hh)
@@ -229,8 +267,11 @@ class RegistryWriter:
             else:
                 if has_floor and plan.row.values.get("floor"):
                     self._set(plan, hh, "floor", v["floor"])
-                for key, name in (("householder", "householder_name"),
-                                  ("people_count", "people_count"), ("household_phone", "phone")):
+                for key, name in (
+                    ("householder", "householder_name"),
+                    ("people_count", "people_count"),
+                    ("household_phone", "phone"),
+                ):
                     if v.get(key) not in ("", None):
                         self._set(plan, hh, name, v[key])
             plan.household = hh
@@ -259,8 +300,9 @@ class RegistryWriter:
                 if person is not None and id_number and person.id_number not in (None, id_number):
                     person = None  # a namesake with another ID number
             if person is None:
-                person = Person(name=name, id_number=id_number, phone=phone,
-                                scope_path=hh.scope_path)
+                person = Person(
+                    name=name, id_number=id_number, phone=phone, scope_path=hh.scope_path
+                )
                 fill_person(person)
                 self.new_persons.append(person)
                 plan.created = True
@@ -274,8 +316,9 @@ class RegistryWriter:
             if v.get("special") not in ("", None):
                 self._groups(plan, person, v["special"])
 
-    def _update_person(self, plan: Plan, person: Person, name: str, id_number: str | None,
-                       phone: str) -> None:
+    def _update_person(
+        self, plan: Plan, person: Person, name: str, id_number: str | None, phone: str
+    ) -> None:
         self._set(plan, person, "name", name)
         if id_number and person.id_number != id_number:
             self._set(plan, person, "id_number", id_number)
@@ -293,10 +336,14 @@ class RegistryWriter:
             res = self.batch_residences.get((id(person), id(hh)))
         if res is None:
             if not relation:
-                relation = (Residence.Relation.HOUSEHOLDER if person.name == hh.householder_name
-                            else Residence.Relation.MEMBER)
-            res = Residence(person=person, household=hh, relation=relation,
-                            scope_path=hh.scope_path)
+                relation = (
+                    Residence.Relation.HOUSEHOLDER
+                    if person.name == hh.householder_name
+                    else Residence.Relation.MEMBER
+                )
+            res = Residence(
+                person=person, household=hh, relation=relation, scope_path=hh.scope_path
+            )
             self.new_residences.append(res)
             self.batch_residences[(id(person), id(hh))] = res
             if person.pk is not None:
@@ -372,8 +419,12 @@ class RegistryWriter:
                 continue
             audited = [k for k in changed if k != "scope_path"]
             if audited:
-                self.logs.add(UPDATE, obj, {k: _jsonable(changed[k]) for k in audited},
-                              {k: _jsonable(getattr(obj, k)) for k in audited})
+                self.logs.add(
+                    UPDATE,
+                    obj,
+                    {k: _jsonable(changed[k]) for k in audited},
+                    {k: _jsonable(getattr(obj, k)) for k in audited},
+                )
             if type(obj) is Person and "scope_path" in changed:
                 SpecialGroup.objects.filter(person_id=obj.pk).update(scope_path=obj.scope_path)
             objs, fields = by_model.setdefault(type(obj), ([], set()))

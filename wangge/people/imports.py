@@ -81,36 +81,63 @@ def _phone(raw: Any) -> str:
 
 
 NORMALISERS = {
-    "street": _place_name, "community": _place_name, "grid": _place_name, "estate": _place_name,
-    "address": clean_text, "building": _label, "unit": _label, "floor": _floor, "room": _room,
-    "householder": normalize_name, "people_count": _count, "household_phone": _phone,
-    "name": normalize_name, "id_number": normalize_id_number, "phone": _phone,
-    "relation": parse_relation, "special": parse_special,
+    "street": _place_name,
+    "community": _place_name,
+    "grid": _place_name,
+    "estate": _place_name,
+    "address": clean_text,
+    "building": _label,
+    "unit": _label,
+    "floor": _floor,
+    "room": _room,
+    "householder": normalize_name,
+    "people_count": _count,
+    "household_phone": _phone,
+    "name": normalize_name,
+    "id_number": normalize_id_number,
+    "phone": _phone,
+    "relation": parse_relation,
+    "special": parse_special,
 }
 FILL_GROUPS = {
-    "street": "area", "community": "area", "grid": "area", "estate": "area",
-    "building": "building", "unit": "unit", "address": "household", "floor": "household",
-    "room": "household", "householder": "household", "people_count": "household",
+    "street": "area",
+    "community": "area",
+    "grid": "area",
+    "estate": "area",
+    "building": "building",
+    "unit": "unit",
+    "address": "household",
+    "floor": "household",
+    "room": "household",
+    "householder": "household",
+    "people_count": "household",
     "household_phone": "household",
 }
 RAW_CELLS = {"id_number", "phone", "household_phone", "floor"}
 
 REGISTRY_SPEC = ImportSpec(
-    columns=[Column(key, label, synonyms, NORMALISERS[key], FILL_GROUPS.get(key, ""),
-                    raw=key in RAW_CELLS)
-             for key, label, synonyms in COLUMNS],
+    columns=[
+        Column(
+            key, label, synonyms, NORMALISERS[key], FILL_GROUPS.get(key, ""), raw=key in RAW_CELLS
+        )
+        for key, label, synonyms in COLUMNS
+    ],
     fill_order=("area", "building", "unit", "household"),
 )
 LOCATION_KEYS = ("building", "unit", "room")
-MISSING = {"building": gettext_lazy("楼号不能为空"), "unit": gettext_lazy("单元不能为空"),
-           "room": gettext_lazy("户号不能为空")}
+MISSING = {
+    "building": gettext_lazy("楼号不能为空"),
+    "unit": gettext_lazy("单元不能为空"),
+    "room": gettext_lazy("户号不能为空"),
+}
 
 
 class RegistryImporter(Importer):
     spec = REGISTRY_SPEC
 
-    def __init__(self, *, area: Area | None, actor=None, create_areas: bool = False,
-                 progress=None) -> None:
+    def __init__(
+        self, *, area: Area | None, actor=None, create_areas: bool = False, progress=None
+    ) -> None:
         super().__init__(actor=actor, progress=progress)
         self.area = area
         self.create_areas = create_areas
@@ -127,8 +154,9 @@ class RegistryImporter(Importer):
         missing = [k for k in LOCATION_KEYS if not table.has(k)]
         if missing and not has_address:
             labels = "、".join(self.spec.by_key[k].label for k in missing)
-            raise ImportFormatError(_("缺少列：%(cols)s（或一列“地址”，如 3号楼2单元501室）")
-                                    % {"cols": labels})
+            raise ImportFormatError(
+                _("缺少列：%(cols)s（或一列“地址”，如 3号楼2单元501室）") % {"cols": labels}
+            )
 
     def validate(self, table: Table, row: Row, values: dict[str, Any]) -> list[RowError]:
         errors: list[RowError] = []
@@ -144,8 +172,11 @@ class RegistryImporter(Importer):
                 values["floor"] = parts.floor
         for key in LOCATION_KEYS:
             if not values.get(key):
-                errors.append(self.error(table, row, key if table.has(key) else "address",
-                                         str(MISSING[key]), ""))
+                errors.append(
+                    self.error(
+                        table, row, key if table.has(key) else "address", str(MISSING[key]), ""
+                    )
+                )
         if errors:
             return errors
         floor = values.get("floor")
@@ -154,8 +185,15 @@ class RegistryImporter(Importer):
         if not -10 <= floor <= 200:
             return [self.error(table, row, "floor", _("楼层超出范围"))]
         values["floor"] = floor
-        place = (values.get("street", ""), values.get("community", ""), values.get("grid", ""),
-                 values.get("estate", ""), values["building"], values["unit"], values["room"])
+        place = (
+            values.get("street", ""),
+            values.get("community", ""),
+            values.get("grid", ""),
+            values.get("estate", ""),
+            values["building"],
+            values["unit"],
+            values["room"],
+        )
         values["_place"] = place
         is_person = table.has("name") and any(values.get(k) for k in PERSON_KEYS)
         if not table.has("name") and values.get("phone") and not values.get("household_phone"):
@@ -169,13 +207,22 @@ class RegistryImporter(Importer):
         if id_number:
             first = self.seen_ids.setdefault(id_number, row.number)
             if first != row.number:
-                return [self.error(table, row, "id_number",
-                                   _("身份证号与第%(row)d行重复") % {"row": first})]
+                return [
+                    self.error(
+                        table, row, "id_number", _("身份证号与第%(row)d行重复") % {"row": first}
+                    )
+                ]
         else:
             first = self.seen_names.setdefault((place, values["name"]), row.number)
             if first != row.number:
-                return [self.error(table, row, "name", _("同一户中姓名与第%(row)d行重复，"
-                                                         "请填写身份证号以区分") % {"row": first})]
+                return [
+                    self.error(
+                        table,
+                        row,
+                        "name",
+                        _("同一户中姓名与第%(row)d行重复，请填写身份证号以区分") % {"row": first},
+                    )
+                ]
         self.household_people[place] = self.household_people.get(place, 0) + 1
         return []
 
@@ -194,18 +241,27 @@ class RegistryImporter(Importer):
         return covers(self.actor, path, CHANGE) or covers(self.actor, path, IMPORT)
 
     def resolve_grid(self, values: dict[str, Any]):
-        return self.areas.resolve((values.get("street", ""), values.get("community", ""),
-                                   values.get("grid", "")))
+        return self.areas.resolve(
+            (values.get("street", ""), values.get("community", ""), values.get("grid", ""))
+        )
 
     def write_batch(self, table: Table, batch, report: Report) -> None:
         self.writer.write(batch, report)
 
 
-def import_registry(source, *, name: str = "", area: Area | None, actor=None,
-                    create_areas: bool = False, progress=None) -> Report:
+def import_registry(
+    source,
+    *,
+    name: str = "",
+    area: Area | None,
+    actor=None,
+    create_areas: bool = False,
+    progress=None,
+) -> Report:
     """Read a registry file (path or bytes) and import it; raises ImportFormatError."""
-    importer = RegistryImporter(area=area, actor=actor, create_areas=create_areas,
-                                progress=progress)
+    importer = RegistryImporter(
+        area=area, actor=actor, create_areas=create_areas, progress=progress
+    )
     return importer.run(read_table(source, REGISTRY_SPEC, name))
 
 
@@ -213,11 +269,16 @@ def run_import_job(job, progress) -> Report:
     """The task's entry point for ImportJob(kind="registry")."""
     with job.file.open("rb") as fh:
         data = fh.read()
-    return import_registry(data, name=job.original_name, area=job.area, actor=job.user,
-                           create_areas=bool(job.options.get("create_areas")), progress=progress)
+    return import_registry(
+        data,
+        name=job.original_name,
+        area=job.area,
+        actor=job.user,
+        create_areas=bool(job.options.get("create_areas")),
+        progress=progress,
+    )
 
 
 def count_rows(source, name: str = "") -> int:
     """Data rows of a registry file (to decide between importing now and in the background)."""
     return len(read_table(source, REGISTRY_SPEC, name).rows)
-

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.scope import ScopedModel
-from wangge.places.models import Area, Building, CommandZone, Household, Unit
+from wangge.places.models import Area, Building, CommandZone, Household, Unit, place_path
 
 
 class Person(ScopedModel):
@@ -28,8 +28,14 @@ class Person(ScopedModel):
     has_smartphone = models.BooleanField(_("有智能手机"), default=True)
     notes = models.CharField(_("备注"), max_length=200, blank=True)
     # The area the person was entered under when they have no household yet.
-    home_area = models.ForeignKey(Area, verbose_name=_("所属区域"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    home_area = models.ForeignKey(
+        Area,
+        verbose_name=_("所属区域"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Sent by a phone or API client so that a retried create returns the first row.
@@ -69,12 +75,15 @@ class Residence(ScopedModel):
         TENANT = "tenant", _("租户")
         TEMPORARY = "temporary", _("临时居住")
 
-    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE,
-                               related_name="residences")
-    household = models.ForeignKey(Household, verbose_name=_("住户"), on_delete=models.CASCADE,
-                                  related_name="residences")
-    relation = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices,
-                                default=Relation.MEMBER)
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="residences"
+    )
+    household = models.ForeignKey(
+        Household, verbose_name=_("住户"), on_delete=models.CASCADE, related_name="residences"
+    )
+    relation = models.CharField(
+        _("与户主关系"), max_length=16, choices=Relation.choices, default=Relation.MEMBER
+    )
     registered = models.BooleanField(_("户籍在此"), default=True)
     living = models.BooleanField(_("实际居住"), default=True)
     since = models.DateField(_("起始日期"), null=True, blank=True)
@@ -112,8 +121,9 @@ class SpecialGroup(ScopedModel):
         NO_ID = "no_id", _("无身份证")
         INFANT = "infant", _("婴幼儿")
 
-    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE,
-                               related_name="special_groups")
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="special_groups"
+    )
     kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices, db_index=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
@@ -147,18 +157,49 @@ class LeaderAssignment(ScopedModel):
     role = models.CharField(_("职务"), max_length=16, choices=Role.choices, db_index=True)
     name = models.CharField(_("姓名"), max_length=50)
     phone = models.CharField(_("联系电话"), max_length=20)
-    person = models.ForeignKey(Person, verbose_name=_("人员"), null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="leader_roles")
-    area = models.ForeignKey(Area, verbose_name=_("区域"), null=True, blank=True,
-                             on_delete=models.CASCADE, related_name="leaders")
-    building = models.ForeignKey(Building, verbose_name=_("楼栋"), null=True, blank=True,
-                                 on_delete=models.CASCADE, related_name="leaders")
-    unit = models.ForeignKey(Unit, verbose_name=_("单元"), null=True, blank=True,
-                             on_delete=models.CASCADE, related_name="leaders")
-    command_zone = models.ForeignKey(CommandZone, verbose_name=_("指挥区"), null=True, blank=True,
-                                     on_delete=models.CASCADE, related_name="leaders")
-    label = models.CharField(_("负责范围"), max_length=100, blank=True,
-                             help_text=_("路(巷)长负责的道路名称等"))
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("人员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leader_roles",
+    )
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("区域"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="leaders",
+    )
+    building = models.ForeignKey(
+        Building,
+        verbose_name=_("楼栋"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="leaders",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("单元"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="leaders",
+    )
+    command_zone = models.ForeignKey(
+        CommandZone,
+        verbose_name=_("指挥区"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="leaders",
+    )
+    label = models.CharField(
+        _("负责范围"), max_length=100, blank=True, help_text=_("路(巷)长负责的道路名称等")
+    )
     organisation = models.CharField(_("派出单位"), max_length=100, blank=True)
     active = models.BooleanField(_("在岗"), default=True)
 
@@ -171,14 +212,5 @@ class LeaderAssignment(ScopedModel):
         return f"{self.get_role_display()} {self.name}"
 
     def save(self, *args, **kwargs):
-        self.scope_path = self.place_path()
+        self.scope_path = place_path(self)
         super().save(*args, **kwargs)
-
-    def place_path(self) -> str:
-        if self.unit_id:
-            return self.unit.scope_path
-        if self.building_id:
-            return self.building.scope_path
-        if self.command_zone_id:
-            return self.command_zone.scope_path
-        return self.area.path if self.area_id else ""

@@ -36,8 +36,16 @@ class Place:
 
     def as_kwargs(self) -> dict:
         """Only the set foreign keys, for LeaderAssignment / RoleAssignment constructors."""
-        return {k: v for k, v in (("area", self.area), ("building", self.building),
-                                   ("unit", self.unit), ("command_zone", self.command_zone)) if v}
+        return {
+            k: v
+            for k, v in (
+                ("area", self.area),
+                ("building", self.building),
+                ("unit", self.unit),
+                ("command_zone", self.command_zone),
+            )
+            if v
+        }
 
 
 def place_value(obj) -> str:
@@ -48,8 +56,15 @@ def place_value(obj) -> str:
 class PlaceChoiceField(forms.ChoiceField):
     """Choose a place within `user`'s scope for `action`."""
 
-    def __init__(self, *, user=None, action: str = "change", within: Area | None = None,
-                 kinds: str = "azbu", **kwargs):
+    def __init__(
+        self,
+        *,
+        user=None,
+        action: str = "change",
+        within: Area | None = None,
+        kinds: str = "azbu",
+        **kwargs,
+    ):
         kwargs.setdefault("label", _("负责范围"))
         super().__init__(**kwargs)
         self.user, self.action, self.within, self.kinds = user, action, within, kinds
@@ -62,7 +77,8 @@ class PlaceChoiceField(forms.ChoiceField):
             "z": CommandZone.objects.for_user(self.user, self.action).order_by("name"),
             "b": Building.objects.for_user(self.user, self.action).select_related("estate", "area"),
             "u": Unit.objects.for_user(self.user, self.action).select_related(
-                "building__estate", "building__area"),
+                "building__estate", "building__area"
+            ),
         }
         if self.within is not None:
             qs["b"] = qs["b"].within(self.within.path)

@@ -28,18 +28,33 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("floor", "楼层", ("层", "所在楼层", "层号")),
     ("room", "户号", ("房号", "门牌号", "室", "房间号", "房间", "门牌", "户室号", "室号")),
     ("householder", "户主姓名", ("户名", "户主", "户主名", "户主名字")),
-    ("people_count", "现居人数", ("居住人数", "人数", "现住人数", "实际居住人数", "常住人数",
-                                  "在家人数", "实住人数")),
-    ("household_phone", "户联系电话", ("户主电话", "户主联系电话", "住户电话", "户电话",
-                                       "家庭电话")),
+    (
+        "people_count",
+        "现居人数",
+        ("居住人数", "人数", "现住人数", "实际居住人数", "常住人数", "在家人数", "实住人数"),
+    ),
+    (
+        "household_phone",
+        "户联系电话",
+        ("户主电话", "户主联系电话", "住户电话", "户电话", "家庭电话"),
+    ),
     ("name", "姓名", ("名字", "人员姓名", "居民姓名", "成员姓名")),
-    ("id_number", "身份证号", ("身份证", "身份证号码", "证件号码", "证件号", "公民身份号码",
-                               "身份证件号码")),
-    ("phone", "联系电话", ("电话", "手机", "手机号", "手机号码", "联系方式", "电话号码",
-                           "本人电话", "联系手机")),
+    (
+        "id_number",
+        "身份证号",
+        ("身份证", "身份证号码", "证件号码", "证件号", "公民身份号码", "身份证件号码"),
+    ),
+    (
+        "phone",
+        "联系电话",
+        ("电话", "手机", "手机号", "手机号码", "联系方式", "电话号码", "本人电话", "联系手机"),
+    ),
     ("relation", "与户主关系", ("关系", "家庭关系", "与户主的关系", "成员关系")),
-    ("special", "特殊人群", ("特殊群体", "人员类别", "特殊人员", "重点人群", "人群类别",
-                             "特殊人群类别")),
+    (
+        "special",
+        "特殊人群",
+        ("特殊群体", "人员类别", "特殊人员", "重点人群", "人群类别", "特殊人群类别"),
+    ),
 ]
 HEADERS = {key: label for key, label, _syn in COLUMNS}
 
@@ -67,9 +82,16 @@ RELATIONS: dict[str, str] = {
 
 K = SpecialGroup.Kind
 SPECIAL_LABELS = {
-    K.ELDERLY_ALONE: "独居老人", K.IMMOBILE: "行动不便", K.PREGNANT: "孕产妇",
-    K.DIALYSIS: "透析", K.CHRONIC: "慢性病", K.DISABLED: "残疾", K.ONLINE_SCHOOL: "网课学生",
-    K.NO_SMARTPHONE: "无智能手机", K.NO_ID: "无身份证", K.INFANT: "婴幼儿",
+    K.ELDERLY_ALONE: "独居老人",
+    K.IMMOBILE: "行动不便",
+    K.PREGNANT: "孕产妇",
+    K.DIALYSIS: "透析",
+    K.CHRONIC: "慢性病",
+    K.DISABLED: "残疾",
+    K.ONLINE_SCHOOL: "网课学生",
+    K.NO_SMARTPHONE: "无智能手机",
+    K.NO_ID: "无身份证",
+    K.INFANT: "婴幼儿",
 }
 _SPECIAL_WORDS = {
     K.ELDERLY_ALONE: "独居老人 独居 空巢老人 空巢 孤寡老人",
@@ -102,8 +124,13 @@ def parse_relation(raw: str) -> str:
     for suffix in ("之子", "之女", "之妻", "之夫", "之父", "之母"):
         if word.endswith(suffix):
             return Residence.Relation.MEMBER
-    raise ValueError(_("未知的与户主关系“%(value)s”，可填写：户主、家庭成员（配偶、子女、父母等）、"
-                       "租户、临时居住") % {"value": raw})
+    raise ValueError(
+        _(
+            "未知的与户主关系“%(value)s”，可填写：户主、家庭成员（配偶、子女、父母等）、"
+            "租户、临时居住"
+        )
+        % {"value": raw}
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -120,8 +147,10 @@ def parse_special(raw: str) -> frozenset[str]:
         else:
             unknown.append(word)
     if unknown:
-        raise ValueError(_("未知的特殊人群“%(value)s”，可填写：%(allowed)s") % {
-            "value": "、".join(unknown), "allowed": "、".join(SPECIAL_LABELS.values())})
+        raise ValueError(
+            _("未知的特殊人群“%(value)s”，可填写：%(allowed)s")
+            % {"value": "、".join(unknown), "allowed": "、".join(SPECIAL_LABELS.values())}
+        )
     return frozenset(kinds)
 
 

@@ -80,17 +80,42 @@ def refresh_person_scope(person: Person) -> None:
 
 
 @transaction.atomic
-def add_residence(*, person: Person, household: Household, actor,
-                  relation: str = Residence.Relation.MEMBER, registered: bool = True,
-                  living: bool = True, **fields) -> Residence:
+def add_residence(
+    *,
+    person: Person,
+    household: Household,
+    actor,
+    relation: str = Residence.Relation.MEMBER,
+    registered: bool = True,
+    living: bool = True,
+    **fields,
+) -> Residence:
     existing = Residence.objects.filter(person=person, household=household).first()
     if existing:
-        update_object(existing, {"relation": relation, "registered": registered,
-                                 "living": living, "until": None, **fields}, actor=actor)
+        update_object(
+            existing,
+            {
+                "relation": relation,
+                "registered": registered,
+                "living": living,
+                "until": None,
+                **fields,
+            },
+            actor=actor,
+        )
         res = existing
     else:
-        res = create_object(Residence(person=person, household=household, relation=relation,
-                                      registered=registered, living=living, **fields), actor=actor)
+        res = create_object(
+            Residence(
+                person=person,
+                household=household,
+                relation=relation,
+                registered=registered,
+                living=living,
+                **fields,
+            ),
+            actor=actor,
+        )
     refresh_person_scope(person)
     return res
 
@@ -107,8 +132,9 @@ def set_special_groups(person: Person, kinds: set[str], *, actor) -> bool:
     """Make the person's special groups exactly `kinds`. Returns whether anything changed."""
     unknown = set(kinds) - set(SpecialGroup.Kind.values)
     if unknown:
-        raise ValidationError({"special_groups": [_("未知的特殊人群类别：%(k)s") % {
-            "k": "、".join(sorted(unknown))}]})
+        raise ValidationError(
+            {"special_groups": [_("未知的特殊人群类别：%(k)s") % {"k": "、".join(sorted(unknown))}]}
+        )
     current = {g.kind: g for g in person.special_groups.all()}
     changed = False
     for kind in set(kinds) - set(current):

@@ -52,7 +52,8 @@ def residence_add(request: HttpRequest, pk: int) -> HttpResponse:
     require_change(request.user, person)
     query = (request.GET.get("q") or "").strip()
     households = Household.objects.for_user(request.user, CHANGE).select_related(
-        "building__estate", "unit")
+        "building__estate", "unit"
+    )
     found = []
     if query:
         found = list(search_households(households, query)[:20])
@@ -68,9 +69,13 @@ def residence_add(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 with transaction.atomic():
                     services.add_residence(
-                        person=person, household=data["household"], actor=request.user,
-                        relation=data["relation"], registered=data["registered"],
-                        living=data["living"], since=data["since"],
+                        person=person,
+                        household=data["household"],
+                        actor=request.user,
+                        relation=data["relation"],
+                        registered=data["registered"],
+                        living=data["living"],
+                        since=data["since"],
                     )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -80,12 +85,20 @@ def residence_add(request: HttpRequest, pk: int) -> HttpResponse:
         if chosen and chosen not in found:
             found.insert(0, chosen)
     else:
-        form = ResidenceForm(user=request.user, initial={"household": found[0].pk} if preset
-                             and found else None)
-    return render(request, "people/residence_add.html", {
-        "person": person, "form": form, "query": query, "households": found,
-        "selected": str(form["household"].value() or ""),
-    })
+        form = ResidenceForm(
+            user=request.user, initial={"household": found[0].pk} if preset and found else None
+        )
+    return render(
+        request,
+        "people/residence_add.html",
+        {
+            "person": person,
+            "form": form,
+            "query": query,
+            "households": found,
+            "selected": str(form["household"].value() or ""),
+        },
+    )
 
 
 @login_required
@@ -93,7 +106,8 @@ def residence_end(request: HttpRequest, pk: int) -> HttpResponse:
     """The person moved out of this household: keep the history, stop counting them here."""
     residence = get_object_or_404(
         Residence.objects.for_user(request.user, VIEW).select_related(
-            "person", "household__building__estate", "household__unit"),
+            "person", "household__building__estate", "household__unit"
+        ),
         pk=pk,
     )
     require_change(request.user, residence)
@@ -107,5 +121,8 @@ def residence_end(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             return redirect(after_write_url(request.user, residence.person, residence.household))
-    return render(request, "people/residence_end.html", {"residence": residence, "form": form,
-                                                          "person": residence.person})
+    return render(
+        request,
+        "people/residence_end.html",
+        {"residence": residence, "form": form, "person": residence.person},
+    )

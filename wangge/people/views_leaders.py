@@ -27,7 +27,8 @@ from .views import paginate, require_change
 
 def _leaders(user):
     return LeaderAssignment.objects.for_user(user, VIEW).select_related(
-        "area", "building__estate", "building__area", "unit__building__estate", "command_zone")
+        "area", "building__estate", "building__area", "unit__building__estate", "command_zone"
+    )
 
 
 @login_required
@@ -43,11 +44,17 @@ def leader_list(request: HttpRequest) -> HttpResponse:
             cond |= Q(phone__endswith=query)
         qs = qs.filter(cond)
     qs = qs.order_by("scope_path", "role", "id")
-    return render(request, "people/leader_list.html", {
-        "page": paginate(request, qs), "roles": LeaderAssignment.Role.choices,
-        "role": role, "query": query,
-        "can_change": bool(scope_paths(request.user, CHANGE)),
-    })
+    return render(
+        request,
+        "people/leader_list.html",
+        {
+            "page": paginate(request, qs),
+            "roles": LeaderAssignment.Role.choices,
+            "role": role,
+            "query": query,
+            "can_change": bool(scope_paths(request.user, CHANGE)),
+        },
+    )
 
 
 def _within(request: HttpRequest, default: Area | None = None) -> Area | None:
@@ -63,11 +70,17 @@ def _within(request: HttpRequest, default: Area | None = None) -> Area | None:
 
 def _render_form(request, form, leader=None):
     field = form.fields["place"]
-    return render(request, "people/leader_form.html", {
-        "form": form, "leader": leader, "lists_buildings": field.lists_buildings(),
-        "within": field.within,
-        "areas": list(field.querysets["a"]) if not field.lists_buildings() else [],
-    })
+    return render(
+        request,
+        "people/leader_form.html",
+        {
+            "form": form,
+            "leader": leader,
+            "lists_buildings": field.lists_buildings(),
+            "within": field.within,
+            "areas": list(field.querysets["a"]) if not field.lists_buildings() else [],
+        },
+    )
 
 
 @login_required
@@ -77,12 +90,14 @@ def leader_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("place"):
         initial["place"] = request.GET["place"]
-    form = LeaderForm(request.POST or None, user=request.user, within=_within(request),
-                      initial=initial)
+    form = LeaderForm(
+        request.POST or None, user=request.user, within=_within(request), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            leader = services.assign_leader(actor=request.user, **form.leader_data(),
-                                            **form.cleaned_data["place"].as_kwargs())
+            leader = services.assign_leader(
+                actor=request.user, **form.leader_data(), **form.cleaned_data["place"].as_kwargs()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -95,18 +110,31 @@ def leader_edit(request: HttpRequest, pk: int) -> HttpResponse:
     leader = get_object_or_404(_leaders(request.user), pk=pk)
     require_change(request.user, leader)
     place_obj = leader.unit or leader.building or leader.command_zone or leader.area
-    initial = {"role": leader.role, "name": leader.name, "phone": leader.phone,
-               "label": leader.label, "organisation": leader.organisation,
-               "active": leader.active, "place": place_value(place_obj) if place_obj else ""}
+    initial = {
+        "role": leader.role,
+        "name": leader.name,
+        "phone": leader.phone,
+        "label": leader.label,
+        "organisation": leader.organisation,
+        "active": leader.active,
+        "place": place_value(place_obj) if place_obj else "",
+    }
     default_within = leader.area if (leader.building_id or leader.unit_id) else None
-    form = LeaderForm(request.POST or None, user=request.user,
-                      within=_within(request, default_within), initial=initial)
+    form = LeaderForm(
+        request.POST or None,
+        user=request.user,
+        within=_within(request, default_within),
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         place = form.cleaned_data["place"]
         try:
-            services.update_leader(leader, form.leader_data(), actor=request.user,
-                                   **{k: getattr(place, k) for k in
-                                      ("area", "building", "unit", "command_zone")})
+            services.update_leader(
+                leader,
+                form.leader_data(),
+                actor=request.user,
+                **{k: getattr(place, k) for k in ("area", "building", "unit", "command_zone")},
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -88,8 +88,13 @@ def filtered_persons(request: HttpRequest):
     if f["group"] in SpecialGroup.Kind.values:
         qs = qs.filter(Exists(SpecialGroup.objects.filter(person=OuterRef("pk"), kind=f["group"])))
     if f["relation"] in Residence.Relation.values:
-        qs = qs.filter(Exists(Residence.objects.filter(
-            person=OuterRef("pk"), relation=f["relation"], until__isnull=True)))
+        qs = qs.filter(
+            Exists(
+                Residence.objects.filter(
+                    person=OuterRef("pk"), relation=f["relation"], until__isnull=True
+                )
+            )
+        )
     if f["sex"] in ("M", "F"):
         qs = qs.filter(sex=f["sex"])
     band = age_band_q(f["age"], timezone.localdate())
@@ -101,23 +106,34 @@ def filtered_persons(request: HttpRequest):
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     qs, f, area, areas = filtered_persons(request)
-    qs = qs.select_related("home_area").prefetch_related(
-        current_residences(), "special_groups").order_by("scope_path", "id")
+    qs = (
+        qs.select_related("home_area")
+        .prefetch_related(current_residences(), "special_groups")
+        .order_by("scope_path", "id")
+    )
     page = paginate(request, qs)
     today = timezone.localdate()
     for person in page:
         person.age = age_on(person.birth_date, today)
         living = [r for r in person.current_residences if r.living]
         person.main_residence = (living or person.current_residences or [None])[0]
-    return render(request, "people/person_list.html", {
-        "page": page, "filters": f, "area": area, "areas": list(areas),
-        "groups": SpecialGroup.Kind.choices, "relations": Residence.Relation.choices,
-        "sexes": [("M", _("男")), ("F", _("女"))],
-        "age_bands": [(k, label) for k, label, _lo, _hi in AGE_BANDS],
-        "can_export": bool(scope_paths(request.user, EXPORT)),
-        "can_change": bool(scope_paths(request.user, CHANGE)),
-        "filtered": any(f.values()),
-    })
+    return render(
+        request,
+        "people/person_list.html",
+        {
+            "page": page,
+            "filters": f,
+            "area": area,
+            "areas": list(areas),
+            "groups": SpecialGroup.Kind.choices,
+            "relations": Residence.Relation.choices,
+            "sexes": [("M", _("男")), ("F", _("女"))],
+            "age_bands": [(k, label) for k, label, _lo, _hi in AGE_BANDS],
+            "can_export": bool(scope_paths(request.user, EXPORT)),
+            "can_change": bool(scope_paths(request.user, CHANGE)),
+            "filtered": any(f.values()),
+        },
+    )
 
 
 def person_history(person: Person, limit: int = 50) -> list[dict]:
@@ -127,15 +143,23 @@ def person_history(person: Person, limit: int = 50) -> list[dict]:
 
     res_ids = [str(pk) for pk in person.residences.values_list("pk", flat=True)]
     # Special groups are created and deleted, never updated: their rows carry the person id.
-    groups = Q(model="people.specialgroup") & (Q(after__person_id=person.pk)
-                                               | Q(before__person_id=person.pk))
-    rows = ChangeLog.objects.filter(
-        Q(model="people.person", object_id=str(person.pk))
-        | Q(model="people.residence", object_id__in=res_ids)
-        | groups
-    ).select_related("actor").order_by("-at", "-id")[:limit]
-    labels = {f.attname: f.verbose_name for m in (Person, Residence, SpecialGroup)
-              for f in m._meta.concrete_fields}
+    groups = Q(model="people.specialgroup") & (
+        Q(after__person_id=person.pk) | Q(before__person_id=person.pk)
+    )
+    rows = (
+        ChangeLog.objects.filter(
+            Q(model="people.person", object_id=str(person.pk))
+            | Q(model="people.residence", object_id__in=res_ids)
+            | groups
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
+    labels = {
+        f.attname: f.verbose_name
+        for m in (Person, Residence, SpecialGroup)
+        for f in m._meta.concrete_fields
+    }
     masks = {"id_number": mask_id, "phone": mask_phone}
     out = []
     for row in rows:
@@ -154,8 +178,11 @@ def person_history(person: Person, limit: int = 50) -> list[dict]:
 
 def detail_context(request: HttpRequest, person: Person, revealed: bool = False) -> dict:
     user = request.user
-    residences = list(person.residences.select_related(
-        "household__building__estate", "household__unit").order_by("until", "-living", "id"))
+    residences = list(
+        person.residences.select_related("household__building__estate", "household__unit").order_by(
+            "until", "-living", "id"
+        )
+    )
     for res in residences:
         res.household_url = ""
         if covers(user, res.scope_path, VIEW):
@@ -165,12 +192,16 @@ def detail_context(request: HttpRequest, person: Person, revealed: bool = False)
                 pass
         res.can_change = covers(user, res.scope_path, CHANGE)
     return {
-        "person": person, "revealed": revealed,
+        "person": person,
+        "revealed": revealed,
         "age": age_on(person.birth_date, timezone.localdate()),
         "residences": residences,
         "groups": list(person.special_groups.all()),
-        "leader_roles": list(person.leader_roles.select_related(
-            "area", "building__estate", "unit__building__estate", "command_zone")),
+        "leader_roles": list(
+            person.leader_roles.select_related(
+                "area", "building__estate", "unit__building__estate", "command_zone"
+            )
+        ),
         "history": person_history(person),
         "can_change": covers(user, person.scope_path, CHANGE),
     }
@@ -178,8 +209,9 @@ def detail_context(request: HttpRequest, person: Person, revealed: bool = False)
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(Person.objects.for_user(request.user, VIEW)
-                               .select_related("home_area"), pk=pk)
+    person = get_object_or_404(
+        Person.objects.for_user(request.user, VIEW).select_related("home_area"), pk=pk
+    )
     return render(request, "people/person_detail.html", detail_context(request, person))
 
 
@@ -191,8 +223,9 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     record_access(request.user, "view", person, fields="id_number,phone")
     if getattr(request, "htmx", False):
         return render(request, "people/_identity.html", {"person": person, "revealed": True})
-    return render(request, "people/person_detail.html",
-                  detail_context(request, person, revealed=True))
+    return render(
+        request, "people/person_detail.html", detail_context(request, person, revealed=True)
+    )
 
 
 @login_required
@@ -205,7 +238,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if ref:
         household = get_object_or_404(
             Household.objects.for_user(user, VIEW).select_related("building__estate", "unit"),
-            pk=int(ref) if str(ref).isdigit() else 0)
+            pk=int(ref) if str(ref).isdigit() else 0,
+        )
         require_change(user, household)
     initial = {}
     area_ref = request.GET.get("area")
@@ -222,8 +256,9 @@ def person_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             return redirect("people:person_detail", pk=person.pk)
-    return render(request, "people/person_form.html", {"form": form, "household": household,
-                                                       "person": None})
+    return render(
+        request, "people/person_form.html", {"form": form, "household": household, "person": None}
+    )
 
 
 def create_with_residence(form: PersonCreateForm, household: Household | None, user) -> Person:
@@ -231,9 +266,14 @@ def create_with_residence(form: PersonCreateForm, household: Household | None, u
     home_area = household.building.area if household is not None else data["area"]
     person = services.create_person(actor=user, home_area=home_area, **form.person_data())
     if household is not None:
-        services.add_residence(person=person, household=household, actor=user,
-                               relation=data["relation"], registered=data["registered"],
-                               living=data["living"])
+        services.add_residence(
+            person=person,
+            household=household,
+            actor=user,
+            relation=data["relation"],
+            registered=data["registered"],
+            living=data["living"],
+        )
     services.set_special_groups(person, set(data["special_groups"]), actor=user)
     return person
 
@@ -249,8 +289,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 with transaction.atomic():
                     services.update_person(person, form.person_data(), actor=user)
-                    services.set_special_groups(person, set(form.cleaned_data["special_groups"]),
-                                                actor=user)
+                    services.set_special_groups(
+                        person, set(form.cleaned_data["special_groups"]), actor=user
+                    )
             except ValidationError as exc:
                 add_service_errors(form, exc)
                 person.refresh_from_db()
@@ -260,5 +301,6 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = PersonForm(initial=PersonForm.initial_for(person))
         # The form shows the full ID number and phone: that is an unmasked view.
         record_access(user, "view", person, fields="id_number,phone")
-    return render(request, "people/person_form.html", {"form": form, "person": person,
-                                                       "household": None})
+    return render(
+        request, "people/person_form.html", {"form": form, "person": person, "household": None}
+    )

@@ -33,8 +33,12 @@ from .imports import count_rows
 KIND = "registry"
 MAX_UPLOAD_BYTES = getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 ERRORS_SHOWN = 500
-ERROR_HEADERS = [gettext_lazy("行号"), gettext_lazy("列"), gettext_lazy("内容"),
-                 gettext_lazy("原因")]
+ERROR_HEADERS = [
+    gettext_lazy("行号"),
+    gettext_lazy("列"),
+    gettext_lazy("内容"),
+    gettext_lazy("原因"),
+]
 
 
 class AreaChoice(forms.ModelChoiceField):
@@ -43,18 +47,26 @@ class AreaChoice(forms.ModelChoiceField):
 
 
 def area_field(user, action: str, label) -> AreaChoice:
-    return AreaChoice(queryset=Area.objects.for_user(user, action).order_by("path"), label=label,
-                      widget=forms.Select(attrs={"class": "form-select"}))
+    return AreaChoice(
+        queryset=Area.objects.for_user(user, action).order_by("path"),
+        label=label,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("登记表文件"),
-                           help_text=gettext_lazy("Excel（.xlsx/.xls）或 CSV 文件"),
-                           widget=forms.ClearableFileInput(attrs={
-                               "class": "form-control", "accept": ",".join(ALLOWED_SUFFIXES)}))
+    file = forms.FileField(
+        label=gettext_lazy("登记表文件"),
+        help_text=gettext_lazy("Excel（.xlsx/.xls）或 CSV 文件"),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": ",".join(ALLOWED_SUFFIXES)}
+        ),
+    )
     create_areas = forms.BooleanField(
-        label=gettext_lazy("表中的社区、网格不存在时自动新建"), required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+        label=gettext_lazy("表中的社区、网格不存在时自动新建"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,15 +81,17 @@ class UploadForm(forms.Form):
         if Path(f.name).suffix.lower() not in ALLOWED_SUFFIXES:
             raise forms.ValidationError(_("只支持 .xlsx、.xls 或 .csv 文件"))
         if f.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件太大（最大 %(mb)d MB）")
-                                        % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
+            raise forms.ValidationError(
+                _("文件太大（最大 %(mb)d MB）") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
         return f
 
     def clean(self):
         data = super().clean()
         area = data.get("area")
-        data["create_areas"] = bool(data.get("create_areas") and area is not None
-                                    and covers(self.user, area.path, MANAGE))
+        data["create_areas"] = bool(
+            data.get("create_areas") and area is not None and covers(self.user, area.path, MANAGE)
+        )
         return data
 
 
@@ -110,22 +124,37 @@ def upload(request: HttpRequest) -> HttpResponse:
             return redirect("registry:job", pk=job.pk)
     export_form = forms.Form()
     export_form.fields["area"] = area_field(request.user, EXPORT, _("导出区域"))
-    return render(request, "registry/upload.html", {
-        "form": form, "export_form": export_form, "can_import": can_import,
-        "can_export": can_export,
-        "background_rows": settings.IMPORT_BACKGROUND_ROWS,
-        "recent": ImportJob.objects.for_user(request.user, IMPORT).filter(kind=KIND)[:5],
-    })
+    return render(
+        request,
+        "registry/upload.html",
+        {
+            "form": form,
+            "export_form": export_form,
+            "can_import": can_import,
+            "can_export": can_export,
+            "background_rows": settings.IMPORT_BACKGROUND_ROWS,
+            "recent": ImportJob.objects.for_user(request.user, IMPORT).filter(kind=KIND)[:5],
+        },
+    )
 
 
-def _create_job(request: HttpRequest, data: dict, name: str, content: bytes, rows: int
-                ) -> ImportJob:
+def _create_job(
+    request: HttpRequest, data: dict, name: str, content: bytes, rows: int
+) -> ImportJob:
     area = data["area"]
-    job = ImportJob(kind=KIND, original_name=Path(name).name[:255], area=area, user=request.user,
-                    scope_path=area.path, options={"create_areas": data["create_areas"]},
-                    request_id=getattr(request, "request_id", ""), rows_total=rows)
-    job.file.save(f"{uuid.uuid4().hex}{Path(name).suffix.lower()}", ContentFile(content),
-                  save=False)
+    job = ImportJob(
+        kind=KIND,
+        original_name=Path(name).name[:255],
+        area=area,
+        user=request.user,
+        scope_path=area.path,
+        options={"create_areas": data["create_areas"]},
+        request_id=getattr(request, "request_id", ""),
+        rows_total=rows,
+    )
+    job.file.save(
+        f"{uuid.uuid4().hex}{Path(name).suffix.lower()}", ContentFile(content), save=False
+    )
     job.save()
     return job
 
@@ -150,18 +179,26 @@ def mask_cell(value: str) -> str:
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     errors = [{**e, "value": mask_cell(str(e["value"]))} for e in job.errors[:ERRORS_SHOWN]]
-    return render(request, "registry/job.html", {
-        "job": job, "errors": errors,
-        "more_errors": max(len(job.errors) - ERRORS_SHOWN, 0),
-        "base_template": "registry/_partial.html" if request.htmx else "base.html",
-    })
+    return render(
+        request,
+        "registry/job.html",
+        {
+            "job": job,
+            "errors": errors,
+            "more_errors": max(len(job.errors) - ERRORS_SHOWN, 0),
+            "base_template": "registry/_partial.html" if request.htmx else "base.html",
+        },
+    )
 
 
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
     _require_import(request.user)
-    jobs = ImportJob.objects.for_user(request.user, IMPORT).filter(kind=KIND).select_related(
-        "area", "user")
+    jobs = (
+        ImportJob.objects.for_user(request.user, IMPORT)
+        .filter(kind=KIND)
+        .select_related("area", "user")
+    )
     page = Paginator(jobs, 50).get_page(request.GET.get("page"))
     return render(request, "registry/jobs.html", {"page": page})
 
@@ -173,16 +210,25 @@ def job_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404
     job = _job(request, pk)
     rows = [[e["row"], e["column"], e["value"], e["reason"]] for e in job.errors]
-    record_access(request.user, "export", _("导入错误报告：%(name)s") % {"name": job.original_name},
-                  fields="errors", rows=len(rows), scope_path=job.scope_path,
-                  object_id=str(job.pk))
+    record_access(
+        request.user,
+        "export",
+        _("导入错误报告：%(name)s") % {"name": job.original_name},
+        fields="errors",
+        rows=len(rows),
+        scope_path=job.scope_path,
+        object_id=str(job.pk),
+    )
     stem = f"{Path(job.original_name).stem}-错误报告"
     if fmt == "csv":
         return csv_response(f"{stem}.csv", columns=[str(h) for h in ERROR_HEADERS], rows=rows)
-    columns = [XlsxColumn(str(h), w, text=i == 2)
-               for i, (h, w) in enumerate(zip(ERROR_HEADERS, (8, 14, 24, 60), strict=True))]
-    response, _count = xlsx_response(f"{stem}.xlsx", columns=columns, rows=rows,
-                                     title=job.original_name, sheet_name=_("错误"))
+    columns = [
+        XlsxColumn(str(h), w, text=i == 2)
+        for i, (h, w) in enumerate(zip(ERROR_HEADERS, (8, 14, 24, 60), strict=True))
+    ]
+    response, _count = xlsx_response(
+        f"{stem}.xlsx", columns=columns, rows=rows, title=job.original_name, sheet_name=_("错误")
+    )
     return response
 
 
@@ -195,13 +241,15 @@ def export(request: HttpRequest) -> HttpResponse:
     if not area_id.isdigit():
         raise Http404
     area = get_object_or_404(Area.objects.for_user(request.user, EXPORT), pk=int(area_id))
-    return xlsx_file_response(export_filename(area),
-                              lambda path: export_registry(area, path, user=request.user))
+    return xlsx_file_response(
+        export_filename(area), lambda path: export_registry(area, path, user=request.user)
+    )
 
 
 @login_required
 def template(request: HttpRequest) -> HttpResponse:
     """An empty registry sheet with the columns the import reads."""
-    response, _count = xlsx_response(_("人口登记表模板.xlsx"), columns=COLUMNS, rows=[],
-                                     title=_("人口登记表"))
+    response, _count = xlsx_response(
+        _("人口登记表模板.xlsx"), columns=COLUMNS, rows=[], title=_("人口登记表")
+    )
     return response

@@ -31,16 +31,20 @@ def area_crumbs(user, area: Area, *, include_self: bool = True) -> list[Crumb]:
 
 
 def estate_crumbs(user, estate: Estate) -> list[Crumb]:
-    return [*area_crumbs(user, estate.area, include_self=False), _area_crumb(user, estate.area),
-            Crumb(estate.name, None)]
+    return [
+        *area_crumbs(user, estate.area, include_self=False),
+        _area_crumb(user, estate.area),
+        Crumb(estate.name, None),
+    ]
 
 
 def building_crumbs(user, building: Building, *, link_self: bool = False) -> list[Crumb]:
     grid = building.area
     crumbs = [*area_crumbs(user, grid, include_self=False), _area_crumb(user, grid)]
     if building.estate_id and covers(user, building.estate.scope_path, VIEW):
-        crumbs.append(Crumb(building.estate.name,
-                            reverse("places:estate_detail", args=[building.estate_id])))
+        crumbs.append(
+            Crumb(building.estate.name, reverse("places:estate_detail", args=[building.estate_id]))
+        )
     url = reverse("places:building_detail", args=[building.pk]) if link_self else None
     crumbs.append(Crumb(building.label, url))
     return crumbs
@@ -48,10 +52,17 @@ def building_crumbs(user, building: Building, *, link_self: bool = False) -> lis
 
 def household_crumbs(user, household: Household) -> list[Crumb]:
     building = household.building
-    url = (reverse("places:building_detail", args=[building.pk])
-           if covers(user, building.scope_path, VIEW) else None)
+    url = (
+        reverse("places:building_detail", args=[building.pk])
+        if covers(user, building.scope_path, VIEW)
+        else None
+    )
     crumbs = building_crumbs(user, building)
     crumbs[-1] = Crumb(building.label, url)
-    crumbs.append(Crumb(_("%(unit)s单元%(room)s室") % {"unit": household.unit.number,
-                                                     "room": household.room}, None))
+    crumbs.append(
+        Crumb(
+            _("%(unit)s单元%(room)s室") % {"unit": household.unit.number, "room": household.room},
+            None,
+        )
+    )
     return crumbs

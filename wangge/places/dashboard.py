@@ -49,10 +49,16 @@ def node_dashboard(user, prefix: str, nodes: list) -> dict:
     """Template context: `total`, `child_rows`, `special_rows`, `leader_rows` and `charts`."""
     bd: Breakdown = breakdown(user, prefix)
     rows = [ChildRow(_label(n), _url(n), str(_kind(n)), bd.get(key)) for key, n in nodes]
-    special_rows = [(str(label), bd.total.special[kind])
-                    for kind, label in SpecialGroup.Kind.choices if bd.total.special.get(kind)]
-    leader_rows = [(str(label), bd.total.leaders[role])
-                   for role, label in LeaderAssignment.Role.choices if bd.total.leaders.get(role)]
+    special_rows = [
+        (str(label), bd.total.special[kind])
+        for kind, label in SpecialGroup.Kind.choices
+        if bd.total.special.get(kind)
+    ]
+    leader_rows = [
+        (str(label), bd.total.leaders[role])
+        for role, label in LeaderAssignment.Role.choices
+        if bd.total.leaders.get(role)
+    ]
     return {
         "total": bd.total,
         "child_rows": rows,
@@ -78,9 +84,16 @@ def charts(rows: list[ChildRow], special_rows, leader_rows) -> dict:
             "tooltip": {"trigger": "axis"},
             "legend": {"top": 0},
             "grid": {"left": 8, "right": 8, "bottom": 8, "top": 32, "containLabel": True},
-            "xAxis": {"type": "category", "data": [r.label for r in rows],
-                      "axisLabel": {"rotate": 40 if len(rows) > 3 else 0, "interval": 0,
-                                    "width": 80, "overflow": "truncate"}},
+            "xAxis": {
+                "type": "category",
+                "data": [r.label for r in rows],
+                "axisLabel": {
+                    "rotate": 40 if len(rows) > 3 else 0,
+                    "interval": 0,
+                    "width": 80,
+                    "overflow": "truncate",
+                },
+            },
             "yAxis": {"type": "value", "minInterval": 1},
             "series": [
                 {"name": _("人数"), "type": "bar", "data": [r.counts.people for r in rows]},
@@ -91,20 +104,29 @@ def charts(rows: list[ChildRow], special_rows, leader_rows) -> dict:
         out["special"] = {
             "tooltip": {"trigger": "item"},
             "legend": {"bottom": 0, "type": "scroll"},
-            "series": [{
-                "name": _("特殊人群"), "type": "pie", "radius": ["35%", "62%"],
-                "center": ["50%", "45%"], "label": {"show": False},
-                "data": [{"name": label, "value": n} for label, n in special_rows],
-            }],
+            "series": [
+                {
+                    "name": _("特殊人群"),
+                    "type": "pie",
+                    "radius": ["35%", "62%"],
+                    "center": ["50%", "45%"],
+                    "label": {"show": False},
+                    "data": [{"name": label, "value": n} for label, n in special_rows],
+                }
+            ],
         }
     if leader_rows:
         out["leaders"] = {
             "tooltip": {"trigger": "axis"},
             "grid": {"left": 8, "right": 16, "bottom": 8, "top": 8, "containLabel": True},
             "xAxis": {"type": "value", "minInterval": 1},
-            "yAxis": {"type": "category", "inverse": True,
-                      "data": [label for label, _n in leader_rows]},
-            "series": [{"name": _("负责人"), "type": "bar",
-                        "data": [n for _label, n in leader_rows]}],
+            "yAxis": {
+                "type": "category",
+                "inverse": True,
+                "data": [label for label, _n in leader_rows],
+            },
+            "series": [
+                {"name": _("负责人"), "type": "bar", "data": [n for _label, n in leader_rows]}
+            ],
         }
     return out

@@ -21,8 +21,11 @@ class _ScopedFilterForm(forms.Form):
         self.user = user
         for f in self.fields.values():
             widget = f.widget
-            css = "form-select form-select-sm" if isinstance(widget, forms.Select) else \
-                "form-control form-control-sm"
+            css = (
+                "form-select form-select-sm"
+                if isinstance(widget, forms.Select)
+                else "form-control form-control-sm"
+            )
             widget.attrs.setdefault("class", css)
 
     def value(self, name):
@@ -34,10 +37,12 @@ def _grid_qs(user) -> QuerySet:
 
 
 class BuildingFilterForm(_ScopedFilterForm):
-    grid = forms.ModelChoiceField(label=_("网格"), queryset=Area.objects.none(), required=False,
-                                  empty_label=_("全部网格"))
-    estate = forms.ModelChoiceField(label=_("小区"), queryset=Estate.objects.none(),
-                                    required=False, empty_label=_("全部小区"))
+    grid = forms.ModelChoiceField(
+        label=_("网格"), queryset=Area.objects.none(), required=False, empty_label=_("全部网格")
+    )
+    estate = forms.ModelChoiceField(
+        label=_("小区"), queryset=Estate.objects.none(), required=False, empty_label=_("全部小区")
+    )
 
     def __init__(self, data, *, user, **kwargs):
         super().__init__(data, user=user, **kwargs)
@@ -60,20 +65,25 @@ class BuildingFilterForm(_ScopedFilterForm):
 
 
 class HouseholdFilterForm(_ScopedFilterForm):
-    grid = forms.ModelChoiceField(label=_("网格"), queryset=Area.objects.none(), required=False,
-                                  empty_label=_("全部网格"))
-    building = forms.ModelChoiceField(label=_("楼栋"), queryset=Building.objects.none(),
-                                      required=False, empty_label=_("全部楼栋"))
-    unit = forms.ModelChoiceField(label=_("单元"), queryset=Unit.objects.none(), required=False,
-                                  empty_label=_("全部单元"))
+    grid = forms.ModelChoiceField(
+        label=_("网格"), queryset=Area.objects.none(), required=False, empty_label=_("全部网格")
+    )
+    building = forms.ModelChoiceField(
+        label=_("楼栋"), queryset=Building.objects.none(), required=False, empty_label=_("全部楼栋")
+    )
+    unit = forms.ModelChoiceField(
+        label=_("单元"), queryset=Unit.objects.none(), required=False, empty_label=_("全部单元")
+    )
 
     def __init__(self, data, *, user, **kwargs):
         super().__init__(data, user=user, **kwargs)
         self.fields["q"].widget.attrs["placeholder"] = _(
-            "户主、拼音首字母、手机尾号、身份证尾号、户号")
+            "户主、拼音首字母、手机尾号、身份证尾号、户号"
+        )
         self.fields["grid"].queryset = _grid_qs(user)
         self.fields["building"].queryset = Building.objects.for_user(user, VIEW).select_related(
-            "estate")
+            "estate"
+        )
         units = Unit.objects.for_user(user, VIEW).select_related("building__estate")
         building_id = (data or {}).get("building")
         unit_id = (data or {}).get("unit")

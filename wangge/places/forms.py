@@ -49,8 +49,9 @@ def _phone(value: str) -> str:
 
 class AreaForm(BootstrapForm):
     name = forms.CharField(label=_("名称"), max_length=100)
-    code = forms.CharField(label=_("编码"), max_length=32, required=False,
-                           help_text=_("留空则自动生成"))
+    code = forms.CharField(
+        label=_("编码"), max_length=32, required=False, help_text=_("留空则自动生成")
+    )
     wechat_group = forms.CharField(label=_("微信群"), max_length=100, required=False)
 
     def clean_name(self):
@@ -73,10 +74,10 @@ class EstateForm(BootstrapForm):
 
 class BuildingForm(BootstrapForm):
     area = forms.ModelChoiceField(label=_("所属网格"), queryset=Area.objects.none())
-    estate = forms.ModelChoiceField(label=_("小区"), queryset=Estate.objects.none(),
-                                    required=False, empty_label=_("（无小区）"))
-    number = forms.CharField(label=_("楼号"), max_length=20,
-                             help_text=_("例如 3 或 3号楼"))
+    estate = forms.ModelChoiceField(
+        label=_("小区"), queryset=Estate.objects.none(), required=False, empty_label=_("（无小区）")
+    )
+    number = forms.CharField(label=_("楼号"), max_length=20, help_text=_("例如 3 或 3号楼"))
     name = forms.CharField(label=_("名称"), max_length=100, required=False)
     floors = forms.IntegerField(label=_("层数"), min_value=1, max_value=120, initial=6)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
@@ -85,7 +86,8 @@ class BuildingForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.instance = instance
         self.fields["area"].queryset = Area.objects.for_user(user, CHANGE).filter(
-            level=Area.Level.GRID)
+            level=Area.Level.GRID
+        )
         self.fields["estate"].queryset = Estate.objects.for_user(user, CHANGE)
 
     def clean_number(self):
@@ -98,8 +100,9 @@ class BuildingForm(BootstrapForm):
         cd = super().clean()
         if cd.get("area") and cd.get("number"):
             # The database constraint does not catch duplicates without an estate (NULL).
-            same = Building.objects.filter(area=cd["area"], estate=cd.get("estate"),
-                                           number=cd["number"])
+            same = Building.objects.filter(
+                area=cd["area"], estate=cd.get("estate"), number=cd["number"]
+            )
             if self.instance is not None:
                 same = same.exclude(pk=self.instance.pk)
             if same.exists():
@@ -109,10 +112,10 @@ class BuildingForm(BootstrapForm):
 
 class UnitForm(BootstrapForm):
     number = forms.CharField(label=_("单元号"), max_length=20)
-    floors = forms.IntegerField(label=_("层数"), min_value=1, max_value=120, required=False,
-                                help_text=_("留空则与楼栋相同"))
-    rooms_per_floor = forms.IntegerField(label=_("每层户数"), min_value=1, max_value=50,
-                                         initial=2)
+    floors = forms.IntegerField(
+        label=_("层数"), min_value=1, max_value=120, required=False, help_text=_("留空则与楼栋相同")
+    )
+    rooms_per_floor = forms.IntegerField(label=_("每层户数"), min_value=1, max_value=50, initial=2)
 
     def clean_number(self):
         number = normalize_number_label(self.cleaned_data["number"])
@@ -124,8 +127,13 @@ class UnitForm(BootstrapForm):
 class HouseholdForm(BootstrapForm):
     unit = forms.ModelChoiceField(label=_("单元"), queryset=Unit.objects.none())
     room = forms.CharField(label=_("户号"), max_length=20, help_text=_("例如 501"))
-    floor = forms.IntegerField(label=_("楼层"), min_value=-9, max_value=120, required=False,
-                               help_text=_("留空则按户号推算"))
+    floor = forms.IntegerField(
+        label=_("楼层"),
+        min_value=-9,
+        max_value=120,
+        required=False,
+        help_text=_("留空则按户号推算"),
+    )
     householder_name = forms.CharField(label=_("户主姓名"), max_length=50, required=False)
     people_count = forms.IntegerField(label=_("现居人数"), min_value=0, max_value=99, initial=0)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
@@ -134,8 +142,7 @@ class HouseholdForm(BootstrapForm):
 
     def __init__(self, *args, user, building: Building, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.for_user(user, CHANGE).filter(
-            building=building)
+        self.fields["unit"].queryset = Unit.objects.for_user(user, CHANGE).filter(building=building)
         self.fields["unit"].label_from_instance = lambda u: _("%(n)s单元") % {"n": u.number}
 
     def clean_room(self):

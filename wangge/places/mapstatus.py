@@ -54,8 +54,9 @@ def register_status(name: str, label, *, legend: dict[str, tuple], default_key: 
     """Decorator registering `fn(building)` as the status provider `name`."""
 
     def wrap(fn: Callable[[Building], StatusMap]) -> Callable[[Building], StatusMap]:
-        _PROVIDERS[name] = StatusProvider(name=name, label=label, legend=legend, fn=fn,
-                                          default_key=default_key)
+        _PROVIDERS[name] = StatusProvider(
+            name=name, label=label, legend=legend, fn=fn, default_key=default_key
+        )
         return fn
 
     return wrap

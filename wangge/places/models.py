@@ -1,4 +1,5 @@
-"""The five-level chain: areas (city → grid), command zones, estates, buildings, units, households."""
+"""The five-level chain: areas (city → grid), command zones, estates, buildings, units,
+households."""
 
 from __future__ import annotations
 
@@ -26,7 +27,11 @@ class Area(models.Model):
     code = models.CharField(_("编码"), max_length=32, unique=True)
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
@@ -46,19 +51,19 @@ class Area(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def scope_path(self) -> str:
-        return self.path
-
-    def compute_path(self) -> str:
-        return f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
-
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         path = self.compute_path()
         if path != self.path:
             self.path = path
             Area.objects.filter(pk=self.pk).update(path=path)
+
+    @property
+    def scope_path(self) -> str:
+        return self.path
+
+    def compute_path(self) -> str:
+        return f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
 
     def ancestors(self) -> list[Area]:
         ids = [int(p) for p in self.path.strip("/").split("/")[:-1] if p]
@@ -73,11 +78,13 @@ class CommandZone(ScopedModel):
     """指挥区: a group of grids or estates under one commander, inside a street."""
 
     name = models.CharField(_("名称"), max_length=100)
-    street = models.ForeignKey(Area, verbose_name=_("所属街道"), on_delete=models.PROTECT,
-                               related_name="command_zones")
+    street = models.ForeignKey(
+        Area, verbose_name=_("所属街道"), on_delete=models.PROTECT, related_name="command_zones"
+    )
     grids = models.ManyToManyField(Area, verbose_name=_("网格"), blank=True, related_name="+")
-    estates = models.ManyToManyField("Estate", verbose_name=_("小区"), blank=True,
-                                     related_name="command_zones")
+    estates = models.ManyToManyField(
+        "Estate", verbose_name=_("小区"), blank=True, related_name="command_zones"
+    )
 
     class Meta:
         verbose_name = _("指挥区")
@@ -93,11 +100,12 @@ class CommandZone(ScopedModel):
 
 
 class Estate(ScopedModel):
-    """小区: a walled compound, the unit of closure and checkpoints. Belongs to a community or grid."""
+    """小区: a walled compound, the unit of closure and checkpoints; in a community or grid."""
 
     name = models.CharField(_("名称"), max_length=100)
-    area = models.ForeignKey(Area, verbose_name=_("所属社区/网格"), on_delete=models.PROTECT,
-                             related_name="estates")
+    area = models.ForeignKey(
+        Area, verbose_name=_("所属社区/网格"), on_delete=models.PROTECT, related_name="estates"
+    )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     gates = models.PositiveSmallIntegerField(_("出入口数"), default=1)
     property_company = models.CharField(_("物业公司"), max_length=100, blank=True)
@@ -119,13 +127,32 @@ class Estate(ScopedModel):
         super().save(*args, **kwargs)
 
 
-class Building(ScopedModel):
+class NumberedNode:
+    """Buildings and units: sorted by their number, with a path that ends in their own id."""
+
+    def save(self, *args, **kwargs):
+        self.sort_key = _number_key(self.number)
+        super().save(*args, **kwargs)
+        path = self.compute_path()
+        if path != self.scope_path:
+            self.scope_path = path
+            type(self).objects.filter(pk=self.pk).update(scope_path=path)
+
+
+class Building(NumberedNode, ScopedModel):
     """楼栋: numbered building in an estate, assigned to a grid. scope_path = grid path + b<id>/."""
 
-    estate = models.ForeignKey(Estate, verbose_name=_("小区"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="buildings")
-    area = models.ForeignKey(Area, verbose_name=_("所属网格"), on_delete=models.PROTECT,
-                             related_name="buildings")
+    estate = models.ForeignKey(
+        Estate,
+        verbose_name=_("小区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="buildings",
+    )
+    area = models.ForeignKey(
+        Area, verbose_name=_("所属网格"), on_delete=models.PROTECT, related_name="buildings"
+    )
     number = models.CharField(_("楼号"), max_length=20)
     name = models.CharField(_("名称"), max_length=100, blank=True)
     floors = models.PositiveSmallIntegerField(_("层数"), default=6)
@@ -138,11 +165,15 @@ class Building(ScopedModel):
         verbose_name_plural = _("楼栋")
         ordering = ["area_id", "estate_id", "sort_key", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["area", "estate", "number"],
-                                    name="building_unique_number"),
+            models.UniqueConstraint(
+                fields=["area", "estate", "number"], name="building_unique_number"
+            ),
             # NULL estates are never equal to each other in a unique index: cover them apart.
-            models.UniqueConstraint(fields=["area", "number"], condition=models.Q(estate=None),
-                                    name="building_unique_number_no_estate"),
+            models.UniqueConstraint(
+                fields=["area", "number"],
+                condition=models.Q(estate=None),
+                name="building_unique_number_no_estate",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -156,20 +187,13 @@ class Building(ScopedModel):
     def compute_path(self) -> str:
         return f"{self.area.path}b{self.pk}/"
 
-    def save(self, *args, **kwargs):
-        self.sort_key = _number_key(self.number)
-        super().save(*args, **kwargs)
-        path = self.compute_path()
-        if path != self.scope_path:
-            self.scope_path = path
-            Building.objects.filter(pk=self.pk).update(scope_path=path)
 
-
-class Unit(ScopedModel):
+class Unit(NumberedNode, ScopedModel):
     """单元: a stairwell entrance. scope_path = building path + u<id>/."""
 
-    building = models.ForeignKey(Building, verbose_name=_("楼栋"), on_delete=models.CASCADE,
-                                 related_name="units")
+    building = models.ForeignKey(
+        Building, verbose_name=_("楼栋"), on_delete=models.CASCADE, related_name="units"
+    )
     number = models.CharField(_("单元号"), max_length=20)
     floors = models.PositiveSmallIntegerField(_("层数"), null=True, blank=True)
     rooms_per_floor = models.PositiveSmallIntegerField(_("每层户数"), default=2)
@@ -193,22 +217,16 @@ class Unit(ScopedModel):
     def compute_path(self) -> str:
         return f"{self.building.scope_path}u{self.pk}/"
 
-    def save(self, *args, **kwargs):
-        self.sort_key = _number_key(self.number)
-        super().save(*args, **kwargs)
-        path = self.compute_path()
-        if path != self.scope_path:
-            self.scope_path = path
-            Unit.objects.filter(pk=self.pk).update(scope_path=path)
-
 
 class Household(ScopedModel):
-    """户: a flat (building, unit, floor, room), with its householder and people living there now."""
+    """户: a flat (building, unit, floor, room), its householder and the people living there."""
 
-    building = models.ForeignKey(Building, verbose_name=_("楼栋"), on_delete=models.PROTECT,
-                                 related_name="households")
-    unit = models.ForeignKey(Unit, verbose_name=_("单元"), on_delete=models.PROTECT,
-                             related_name="households")
+    building = models.ForeignKey(
+        Building, verbose_name=_("楼栋"), on_delete=models.PROTECT, related_name="households"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单元"), on_delete=models.PROTECT, related_name="households"
+    )
     floor = models.SmallIntegerField(_("楼层"))
     room = models.CharField(_("户号"), max_length=20)
     householder_name = models.CharField(_("户主姓名"), max_length=50, blank=True)
@@ -240,6 +258,17 @@ class Household(ScopedModel):
     def save(self, *args, **kwargs):
         self.scope_path = self.unit.scope_path
         super().save(*args, **kwargs)
+
+
+def place_path(obj) -> str:
+    """The path of the narrowest place an assignment names: unit, building, command zone, area."""
+    if obj.unit_id:
+        return obj.unit.scope_path
+    if obj.building_id:
+        return obj.building.scope_path
+    if getattr(obj, "command_zone_id", None):
+        return obj.command_zone.scope_path
+    return obj.area.path if obj.area_id else ""
 
 
 def _number_key(number: str) -> int:

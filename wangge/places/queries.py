@@ -62,7 +62,10 @@ def breakdown(user, prefix: str) -> Breakdown:
     total = NodeCounts()
 
     households = (
-        Household.objects.for_user(user, VIEW).within(prefix).annotate(k=key).values("k")
+        Household.objects.for_user(user, VIEW)
+        .within(prefix)
+        .annotate(k=key)
+        .values("k")
         .annotate(n=Count("id"), vacant=Count("id", filter=Q(vacant=True)))
     )
     for row in households:
@@ -71,24 +74,33 @@ def breakdown(user, prefix: str) -> Breakdown:
         total.households += row["n"]
         total.vacant += row["vacant"]
 
-    living = Residence.objects.for_user(user, VIEW).within(prefix).filter(
-        living=True, until__isnull=True
+    living = (
+        Residence.objects.for_user(user, VIEW)
+        .within(prefix)
+        .filter(living=True, until__isnull=True)
     )
     for row in living.annotate(k=key).values("k").annotate(n=Count("person_id", distinct=True)):
         by_key[row["k"]].people = row["n"]
     total.people = living.aggregate(n=Count("person_id", distinct=True))["n"]
 
     special = (
-        SpecialGroup.objects.for_user(user, VIEW).within(prefix).annotate(k=key)
-        .values("k", "kind").annotate(n=Count("id"))
+        SpecialGroup.objects.for_user(user, VIEW)
+        .within(prefix)
+        .annotate(k=key)
+        .values("k", "kind")
+        .annotate(n=Count("id"))
     )
     for row in special:
         by_key[row["k"]].special[row["kind"]] = row["n"]
         total.special[row["kind"]] = total.special.get(row["kind"], 0) + row["n"]
 
     leaders = (
-        LeaderAssignment.objects.for_user(user, VIEW).within(prefix).filter(active=True)
-        .annotate(k=key).values("k", "role").annotate(n=Count("id"))
+        LeaderAssignment.objects.for_user(user, VIEW)
+        .within(prefix)
+        .filter(active=True)
+        .annotate(k=key)
+        .values("k", "role")
+        .annotate(n=Count("id"))
     )
     for row in leaders:
         by_key[row["k"]].leaders[row["role"]] = row["n"]
@@ -149,9 +161,12 @@ def annotate_building_counts(qs):
         n_households=counted(Household.objects.filter(building=OuterRef("pk")), "building"),
         n_units=counted(Unit.objects.filter(building=OuterRef("pk")), "building"),
         n_people=counted(
-            Residence.objects.filter(household__building=OuterRef("pk"), living=True,
-                                     until__isnull=True),
-            "household__building", "person", distinct=True,
+            Residence.objects.filter(
+                household__building=OuterRef("pk"), living=True, until__isnull=True
+            ),
+            "household__building",
+            "person",
+            distinct=True,
         ),
     )
 

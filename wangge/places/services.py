@@ -1,4 +1,5 @@
-"""Writes to the chain: areas (also created from a path of names), estates, buildings, units, households."""
+"""Writes to the chain: areas (also created from a path of names), estates, buildings, units,
+households."""
 
 from __future__ import annotations
 
@@ -10,8 +11,13 @@ from wangge.core.services import create_object, update_object
 
 from .models import Area, Building, Estate, Household, Unit
 
-LEVEL_BY_DEPTH = [Area.Level.CITY, Area.Level.DISTRICT, Area.Level.STREET, Area.Level.COMMUNITY,
-                  Area.Level.GRID]
+LEVEL_BY_DEPTH = [
+    Area.Level.CITY,
+    Area.Level.DISTRICT,
+    Area.Level.STREET,
+    Area.Level.COMMUNITY,
+    Area.Level.GRID,
+]
 
 
 def next_area_code(parent: Area | None) -> str:
@@ -26,19 +32,22 @@ def next_area_code(parent: Area | None) -> str:
         n += 1
 
 
-def create_area(*, name: str, level: int, parent: Area | None, actor, code: str = "",
-                **fields) -> Area:
+def create_area(
+    *, name: str, level: int, parent: Area | None, actor, code: str = "", **fields
+) -> Area:
     if parent is not None and level <= parent.level:
         raise ValidationError({"level": _("下级区域的层级必须低于上级区域")})
     if parent is None and level != Area.Level.CITY and Area.objects.filter(parent=None).exists():
         pass  # several roots are allowed (e.g. a district installation)
-    area = Area(name=name.strip(), level=level, parent=parent, code=code or next_area_code(parent),
-                **fields)
+    area = Area(
+        name=name.strip(), level=level, parent=parent, code=code or next_area_code(parent), **fields
+    )
     return create_object(area, actor=actor)
 
 
 def resolve_area(ref: str) -> Area | None:
-    """An area by its code, its id (``#12``) or its path of names from the top (``吉林市/船营区/…``)."""
+    """An area by its code, its id (``#12``) or its path of names from the top
+    (``吉林市/船营区/…``)."""
     ref = (ref or "").strip()
     if not ref:
         return None
@@ -67,13 +76,15 @@ def ensure_area_path(ref: str, *, actor) -> Area:
     parent = None
     for depth, name in enumerate(names):
         existing = Area.objects.filter(parent=parent, name=name).first()
-        parent = existing or create_area(name=name, level=LEVEL_BY_DEPTH[depth], parent=parent,
-                                         actor=actor)
+        parent = existing or create_area(
+            name=name, level=LEVEL_BY_DEPTH[depth], parent=parent, actor=actor
+        )
     return parent
 
 
 def ensure_child_area(parent: Area, name: str, *, actor) -> Area:
-    """The named child of `parent` (community under a street, grid under a community), created if new."""
+    """The named child of `parent` (a community under a street, a grid under a community),
+    created when missing."""
     child = Area.objects.filter(parent=parent, name=name).first()
     if child:
         return child
@@ -86,12 +97,14 @@ def create_estate(*, name: str, area: Area, actor, **fields) -> Estate:
     return create_object(Estate(name=name, area=area, **fields), actor=actor)
 
 
-def create_building(*, area: Area, number: str, actor, estate: Estate | None = None,
-                    floors: int = 6, **fields) -> Building:
+def create_building(
+    *, area: Area, number: str, actor, estate: Estate | None = None, floors: int = 6, **fields
+) -> Building:
     if area.level != Area.Level.GRID:
         raise ValidationError({"area": _("楼栋必须分配到网格")})
-    return create_object(Building(area=area, estate=estate, number=number, floors=floors, **fields),
-                         actor=actor)
+    return create_object(
+        Building(area=area, estate=estate, number=number, floors=floors, **fields), actor=actor
+    )
 
 
 def create_unit(*, building: Building, number: str, actor, **fields) -> Unit:
@@ -99,8 +112,9 @@ def create_unit(*, building: Building, number: str, actor, **fields) -> Unit:
 
 
 def create_household(*, unit: Unit, room: str, floor: int, actor, **fields) -> Household:
-    return create_object(Household(building=unit.building, unit=unit, room=room, floor=floor,
-                                   **fields), actor=actor)
+    return create_object(
+        Household(building=unit.building, unit=unit, room=room, floor=floor, **fields), actor=actor
+    )
 
 
 @transaction.atomic
@@ -138,8 +152,16 @@ def move_subtree(old_prefix: str, new_prefix: str) -> None:
     from wangge.people.models import LeaderAssignment, Person, Residence, SpecialGroup
 
     start = len(old_prefix) + 1
-    for model in (Building, Unit, Household, Person, Residence, SpecialGroup, LeaderAssignment,
-                  RoleAssignment):
+    for model in (
+        Building,
+        Unit,
+        Household,
+        Person,
+        Residence,
+        SpecialGroup,
+        LeaderAssignment,
+        RoleAssignment,
+    ):
         model.objects.filter(scope_path__startswith=old_prefix).update(
             scope_path=Concat(Value(new_prefix), Substr("scope_path", start))
         )

@@ -18,11 +18,13 @@ urlpatterns = [
     path("buildings/<int:pk>/map/", views_map.building_map, name="building_map"),
     path("buildings/<int:pk>/notice/", views_print.leaders_notice, name="leaders_notice"),
     path("buildings/<int:building_pk>/new-unit/", views_edit.unit_create, name="unit_create"),
-    path("buildings/<int:building_pk>/new-household/", views_edit.household_create,
-         name="household_create"),
+    path(
+        "buildings/<int:building_pk>/new-household/",
+        views_edit.household_create,
+        name="household_create",
+    ),
     path("households/", views_households.household_list, name="household_list"),
     path("households/<int:pk>/", views_households.household_detail, name="household_detail"),
     path("households/<int:pk>/edit/", views_edit.household_edit, name="household_edit"),
-    path("households/<int:pk>/reveal/", views_households.household_reveal,
-         name="household_reveal"),
+    path("households/<int:pk>/reveal/", views_households.household_reveal, name="household_reveal"),
 ]

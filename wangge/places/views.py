@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from wangge.core.scope import CHANGE, MANAGE, EXPORT, VIEW, covers
+from wangge.core.scope import CHANGE, EXPORT, MANAGE, VIEW, covers
 from wangge.people.models import LeaderAssignment
 
 from .crumbs import area_crumbs, building_crumbs, estate_crumbs
@@ -48,14 +48,22 @@ def _root_nodes(user) -> list[TreeNode]:
     nodes = []
     for node in scope_roots(user):
         if isinstance(node, Area):
-            nodes.append(TreeNode(node.name, node.get_level_display(),
-                                  reverse("places:area_detail", args=[node.pk]),
-                                  _tree_url(area=node.pk)))
+            nodes.append(
+                TreeNode(
+                    node.name,
+                    node.get_level_display(),
+                    reverse("places:area_detail", args=[node.pk]),
+                    _tree_url(area=node.pk),
+                )
+            )
         elif isinstance(node, Building):
             nodes.append(_building_node(node))
         else:
-            nodes.append(TreeNode(str(node), _("单元"),
-                                  reverse("places:household_list") + f"?unit={node.pk}"))
+            nodes.append(
+                TreeNode(
+                    str(node), _("单元"), reverse("places:household_list") + f"?unit={node.pk}"
+                )
+            )
     return nodes
 
 
@@ -65,18 +73,29 @@ def _area_children(user, area: Area) -> list[TreeNode]:
         nodes = []
         for child in Area.objects.for_user(user, VIEW).filter(parent=area):
             c = counts.get(f"{child.pk}/")
-            nodes.append(TreeNode(child.name, child.get_level_display(),
-                                  reverse("places:area_detail", args=[child.pk]),
-                                  _tree_url(area=child.pk), c.households, c.people))
+            nodes.append(
+                TreeNode(
+                    child.name,
+                    child.get_level_display(),
+                    reverse("places:area_detail", args=[child.pk]),
+                    _tree_url(area=child.pk),
+                    c.households,
+                    c.people,
+                )
+            )
         return nodes
     # A grid: its buildings grouped by estate (street → community → grid → estate → building).
     buildings = list(
-        Building.objects.for_user(user, VIEW).filter(area=area).select_related("estate"))
+        Building.objects.for_user(user, VIEW).filter(area=area).select_related("estate")
+    )
     estates: dict[int, Estate] = {b.estate_id: b.estate for b in buildings if b.estate_id}
     nodes = []
     for estate in sorted(estates.values(), key=lambda e: e.name):
-        url = (reverse("places:estate_detail", args=[estate.pk])
-               if covers(user, estate.scope_path, VIEW) else None)
+        url = (
+            reverse("places:estate_detail", args=[estate.pk])
+            if covers(user, estate.scope_path, VIEW)
+            else None
+        )
         n = sum(1 for b in buildings if b.estate_id == estate.pk)
         node = TreeNode(estate.name, _("小区"), url, _tree_url(grid=area.pk, estate=estate.pk))
         mine = [counts.get(f"b{b.pk}/") for b in buildings if b.estate_id == estate.pk]
@@ -95,7 +114,8 @@ def _area_children(user, area: Area) -> list[TreeNode]:
 
 def _estate_buildings(user, grid: Area, estate_id: int) -> list[TreeNode]:
     buildings = annotate_building_counts(
-        Building.objects.for_user(user, VIEW).filter(area=grid, estate_id=estate_id))
+        Building.objects.for_user(user, VIEW).filter(area=grid, estate_id=estate_id)
+    )
     nodes = []
     for b in buildings:
         node = _building_node(b)
@@ -110,8 +130,9 @@ def area_tree(request):
     gets only the node's children (the same template's partial)."""
     user = request.user
     title, crumbs = _("区域"), []
-    if (grid_id := request.GET.get("grid", "")).isdigit() and \
-            (estate_id := request.GET.get("estate", "")).isdigit():
+    if (grid_id := request.GET.get("grid", "")).isdigit() and (
+        estate_id := request.GET.get("estate", "")
+    ).isdigit():
         grid = get_object_or_404(Area.objects.for_user(user, VIEW), pk=grid_id)
         nodes = _estate_buildings(user, grid, int(estate_id))
         crumbs = area_crumbs(user, grid, include_self=False)
@@ -123,8 +144,11 @@ def area_tree(request):
     else:
         nodes = _root_nodes(user)
     template = "places/_tree_nodes.html" if request.htmx else "places/area_tree.html"
-    response = render(request, template, {"nodes": nodes, "title": title, "crumbs": crumbs,
-                                          "is_root": not request.GET})
+    response = render(
+        request,
+        template,
+        {"nodes": nodes, "title": title, "crumbs": crumbs, "is_root": not request.GET},
+    )
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -144,7 +168,8 @@ def area_context(user, area: Area) -> dict:
     )
     if area.level >= Area.Level.COMMUNITY:
         ctx["estates"] = (
-            Estate.objects.for_user(user, VIEW).within(area.path)
+            Estate.objects.for_user(user, VIEW)
+            .within(area.path)
             .annotate(n_buildings=Count("buildings"))
         )
     return ctx
@@ -159,14 +184,21 @@ def area_detail(request, pk: int):
 @login_required
 def estate_detail(request, pk: int):
     estate = get_object_or_404(
-        Estate.objects.for_user(request.user, VIEW).select_related("area"), pk=pk)
+        Estate.objects.for_user(request.user, VIEW).select_related("area"), pk=pk
+    )
     buildings = annotate_building_counts(
-        Building.objects.for_user(request.user, VIEW).filter(estate=estate).select_related("area"))
-    return render(request, "places/estate_detail.html", {
-        "estate": estate, "buildings": buildings,
-        "crumbs": estate_crumbs(request.user, estate),
-        "can_change": covers(request.user, estate.scope_path, CHANGE),
-    })
+        Building.objects.for_user(request.user, VIEW).filter(estate=estate).select_related("area")
+    )
+    return render(
+        request,
+        "places/estate_detail.html",
+        {
+            "estate": estate,
+            "buildings": buildings,
+            "crumbs": estate_crumbs(request.user, estate),
+            "can_change": covers(request.user, estate.scope_path, CHANGE),
+        },
+    )
 
 
 @login_required
@@ -182,12 +214,14 @@ def building_list(request):
 def building_detail(request, pk: int):
     user = request.user
     building = get_object_or_404(
-        Building.objects.for_user(user, VIEW).select_related("estate", "area"), pk=pk)
+        Building.objects.for_user(user, VIEW).select_related("estate", "area"), pk=pk
+    )
     ctx = building_dashboard(user, building)
     units = list(Unit.objects.for_user(user, VIEW).filter(building=building))
     # Leaders' names and phones are public notice data (五长公示): shown unmasked.
-    leaders = sort_leaders(LeaderAssignment.objects.filter(
-        Q(area=building.area) | Q(building=building), active=True))
+    leaders = sort_leaders(
+        LeaderAssignment.objects.filter(Q(area=building.area) | Q(building=building), active=True)
+    )
     unit_leaders: dict[int, list] = {}
     for leader in LeaderAssignment.objects.filter(active=True, unit__building=building):
         unit_leaders.setdefault(leader.unit_id, []).append(leader)

@@ -48,8 +48,11 @@ def _write(form, user, write: Callable[[], object]):
 
 
 def _form_page(request, form, title: str, crumbs, cancel_url: str):
-    return render(request, "places/form.html", {
-        "form": form, "title": title, "crumbs": crumbs, "cancel_url": cancel_url})
+    return render(
+        request,
+        "places/form.html",
+        {"form": form, "title": title, "crumbs": crumbs, "cancel_url": cancel_url},
+    )
 
 
 @login_required
@@ -64,26 +67,34 @@ def area_create(request, parent_pk: int):
         cd = form.cleaned_data
 
         def create():
-            area = services.create_area(name=cd["name"], level=level, parent=parent,
-                                        code=cd["code"], actor=request.user)
+            area = services.create_area(
+                name=cd["name"], level=level, parent=parent, code=cd["code"], actor=request.user
+            )
             if cd["wechat_group"]:
                 update_object(area, {"wechat_group": cd["wechat_group"]}, actor=request.user)
             return area
 
         if area := _write(form, request.user, create):
-            messages.success(request, _("已新增%(level)s：%(name)s") % {
-                "level": level.label, "name": area.name})
+            messages.success(
+                request, _("已新增%(level)s：%(name)s") % {"level": level.label, "name": area.name}
+            )
             return redirect("places:area_detail", area.pk)
     title = _("新增%(level)s") % {"level": level.label}
-    return _form_page(request, form, title, area_crumbs(request.user, parent),
-                      reverse("places:area_detail", args=[parent.pk]))
+    return _form_page(
+        request,
+        form,
+        title,
+        area_crumbs(request.user, parent),
+        reverse("places:area_detail", args=[parent.pk]),
+    )
 
 
 def _estate_save(request, form, estate: Estate | None, area: Area):
     cd = form.cleaned_data
     if estate is None:
-        return _write(form, request.user, lambda: services.create_estate(
-            area=area, actor=request.user, **cd))
+        return _write(
+            form, request.user, lambda: services.create_estate(area=area, actor=request.user, **cd)
+        )
 
     def update():
         update_object(estate, cd, actor=request.user)
@@ -99,8 +110,13 @@ def estate_create(request, area_pk: int):
     if form.is_valid() and (estate := _estate_save(request, form, None, area)):
         messages.success(request, _("已新增小区：%(name)s") % {"name": estate.name})
         return redirect("places:estate_detail", estate.pk)
-    return _form_page(request, form, _("新增小区"), area_crumbs(request.user, area),
-                      reverse("places:area_detail", args=[area.pk]))
+    return _form_page(
+        request,
+        form,
+        _("新增小区"),
+        area_crumbs(request.user, area),
+        reverse("places:area_detail", args=[area.pk]),
+    )
 
 
 @login_required
@@ -111,8 +127,13 @@ def estate_edit(request, pk: int):
     if form.is_valid() and _estate_save(request, form, estate, estate.area):
         messages.success(request, _("小区信息已保存"))
         return redirect("places:estate_detail", estate.pk)
-    return _form_page(request, form, _("编辑小区"), estate_crumbs(request.user, estate),
-                      reverse("places:estate_detail", args=[estate.pk]))
+    return _form_page(
+        request,
+        form,
+        _("编辑小区"),
+        estate_crumbs(request.user, estate),
+        reverse("places:estate_detail", args=[estate.pk]),
+    )
 
 
 @login_required
@@ -127,8 +148,9 @@ def building_create(request):
         raise Http404
     if form.is_valid():
         cd = form.cleaned_data
-        building = _write(form, request.user, lambda: services.create_building(actor=request.user,
-                                                                               **cd))
+        building = _write(
+            form, request.user, lambda: services.create_building(actor=request.user, **cd)
+        )
         if building:
             messages.success(request, _("已新增楼栋：%(name)s") % {"name": building})
             return redirect("places:building_detail", building.pk)
@@ -138,11 +160,11 @@ def building_create(request):
 @login_required
 def building_edit(request, pk: int):
     building = get_object_or_404(
-        Building.objects.for_user(request.user, CHANGE).select_related("estate", "area"), pk=pk)
+        Building.objects.for_user(request.user, CHANGE).select_related("estate", "area"), pk=pk
+    )
     fields = ["area", "estate", "number", "name", "floors", "address"]
     initial = {f: getattr(building, f) for f in fields}
-    form = BuildingForm(request.POST or None, user=request.user, initial=initial,
-                        instance=building)
+    form = BuildingForm(request.POST or None, user=request.user, initial=initial, instance=building)
     if form.is_valid():
 
         def update():
@@ -152,55 +174,89 @@ def building_edit(request, pk: int):
         if _write(form, request.user, update):
             messages.success(request, _("楼栋信息已保存"))
             return redirect("places:building_detail", building.pk)
-    return _form_page(request, form, _("编辑楼栋"),
-                      building_crumbs(request.user, building, link_self=True),
-                      reverse("places:building_detail", args=[building.pk]))
+    return _form_page(
+        request,
+        form,
+        _("编辑楼栋"),
+        building_crumbs(request.user, building, link_self=True),
+        reverse("places:building_detail", args=[building.pk]),
+    )
 
 
 @login_required
 def unit_create(request, building_pk: int):
     building = get_object_or_404(
         Building.objects.for_user(request.user, CHANGE).select_related("estate", "area"),
-        pk=building_pk)
+        pk=building_pk,
+    )
     form = UnitForm(request.POST or None)
-    if form.is_valid() and _write(form, request.user, lambda: services.create_unit(
-            building=building, actor=request.user, **form.cleaned_data)):
+    if form.is_valid() and _write(
+        form,
+        request.user,
+        lambda: services.create_unit(building=building, actor=request.user, **form.cleaned_data),
+    ):
         messages.success(request, _("单元已新增"))
         return redirect("places:building_detail", building.pk)
-    return _form_page(request, form, _("新增单元"),
-                      building_crumbs(request.user, building, link_self=True),
-                      reverse("places:building_detail", args=[building.pk]))
+    return _form_page(
+        request,
+        form,
+        _("新增单元"),
+        building_crumbs(request.user, building, link_self=True),
+        reverse("places:building_detail", args=[building.pk]),
+    )
 
 
 @login_required
 def household_create(request, building_pk: int):
     building = get_object_or_404(
         Building.objects.for_user(request.user, CHANGE).select_related("estate", "area"),
-        pk=building_pk)
+        pk=building_pk,
+    )
     initial = {"unit": request.GET.get("unit")} if request.GET.get("unit", "").isdigit() else {}
-    form = HouseholdForm(request.POST or None, user=request.user, building=building,
-                         initial=initial)
+    form = HouseholdForm(
+        request.POST or None, user=request.user, building=building, initial=initial
+    )
     if form.is_valid():
         cd = form.cleaned_data
-        household = _write(form, request.user, lambda: services.create_household(
-            actor=request.user, **cd))
+        household = _write(
+            form, request.user, lambda: services.create_household(actor=request.user, **cd)
+        )
         if household:
             messages.success(request, _("住户已新增"))
             return redirect("places:household_detail", household.pk)
-    return _form_page(request, form, _("新增住户"),
-                      building_crumbs(request.user, building, link_self=True),
-                      reverse("places:building_detail", args=[building.pk]))
+    return _form_page(
+        request,
+        form,
+        _("新增住户"),
+        building_crumbs(request.user, building, link_self=True),
+        reverse("places:building_detail", args=[building.pk]),
+    )
 
 
 @login_required
 def household_edit(request, pk: int):
     household = get_object_or_404(
-        Household.objects.for_user(request.user, CHANGE)
-        .select_related("building__estate", "building__area", "unit"), pk=pk)
-    fields = ["unit", "room", "floor", "householder_name", "people_count", "phone", "vacant",
-              "notes"]
-    form = HouseholdForm(request.POST or None, user=request.user, building=household.building,
-                         initial={f: getattr(household, f) for f in fields})
+        Household.objects.for_user(request.user, CHANGE).select_related(
+            "building__estate", "building__area", "unit"
+        ),
+        pk=pk,
+    )
+    fields = [
+        "unit",
+        "room",
+        "floor",
+        "householder_name",
+        "people_count",
+        "phone",
+        "vacant",
+        "notes",
+    ]
+    form = HouseholdForm(
+        request.POST or None,
+        user=request.user,
+        building=household.building,
+        initial={f: getattr(household, f) for f in fields},
+    )
     if form.is_valid():
 
         def update():
@@ -210,5 +266,10 @@ def household_edit(request, pk: int):
         if _write(form, request.user, update):
             messages.success(request, _("住户信息已保存"))
             return redirect("places:household_detail", household.pk)
-    return _form_page(request, form, _("编辑住户"), household_crumbs(request.user, household),
-                      reverse("places:household_detail", args=[household.pk]))
+    return _form_page(
+        request,
+        form,
+        _("编辑住户"),
+        household_crumbs(request.user, household),
+        reverse("places:household_detail", args=[household.pk]),
+    )

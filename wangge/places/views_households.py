@@ -33,20 +33,27 @@ def household_list(request):
 
 def _household(request, pk: int) -> Household:
     return get_object_or_404(
-        Household.objects.for_user(request.user, VIEW)
-        .select_related("building__estate", "building__area", "unit"),
+        Household.objects.for_user(request.user, VIEW).select_related(
+            "building__estate", "building__area", "unit"
+        ),
         pk=pk,
     )
 
 
 def household_context(request, household: Household, *, revealed: bool = False) -> dict:
     residences = sorted(
-        Residence.objects.filter(household=household).select_related("person").prefetch_related(
-            Prefetch("person__special_groups", queryset=SpecialGroup.objects.order_by("kind"))),
+        Residence.objects.filter(household=household)
+        .select_related("person")
+        .prefetch_related(
+            Prefetch("person__special_groups", queryset=SpecialGroup.objects.order_by("kind"))
+        ),
         key=lambda r: (not r.living, RELATION_ORDER.get(r.relation, 9), r.pk),
     )
-    leaders = sort_leaders(LeaderAssignment.objects.filter(
-        Q(building=household.building, unit__isnull=True) | Q(unit=household.unit), active=True))
+    leaders = sort_leaders(
+        LeaderAssignment.objects.filter(
+            Q(building=household.building, unit__isnull=True) | Q(unit=household.unit), active=True
+        )
+    )
     return {
         "household": household,
         "residences": residences,
@@ -72,7 +79,11 @@ def household_reveal(request, pk: int):
     household = _household(request, pk)
     record_access(request.user, AccessLog.Kind.VIEW, household, fields="phone")
     if request.htmx:
-        return render(request, "places/_household_phone.html",
-                      {"household": household, "revealed": True})
-    return render(request, "places/household_detail.html",
-                  household_context(request, household, revealed=True))
+        return render(
+            request, "places/_household_phone.html", {"household": household, "revealed": True}
+        )
+    return render(
+        request,
+        "places/household_detail.html",
+        household_context(request, household, revealed=True),
+    )

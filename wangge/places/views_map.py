@@ -74,7 +74,8 @@ def map_blocks(user, building: Building, provider) -> list[UnitBlock]:
         unit.building = building  # floor_count falls back to the building's floors
     live = Q(residences__living=True, residences__until__isnull=True)
     households = (
-        Household.objects.for_user(user, VIEW).filter(building=building)
+        Household.objects.for_user(user, VIEW)
+        .filter(building=building)
         .annotate(n_living=Count("residences", filter=live))
         .order_by("unit_id", "-floor", "room")
     )
@@ -89,10 +90,16 @@ def map_blocks(user, building: Building, provider) -> list[UnitBlock]:
     for hh in households:
         key, label = statuses.get(hh.pk, (provider.default_key, ""))
         marks = [(str(SPECIAL_MARKS[k]), str(k.label)) for k in K if k in kinds[hh.pk]]
-        by_unit[hh.unit_id][hh.floor].append(Cell(
-            household=hh, people=hh.people_count or hh.n_living, marks=marks, status=key,
-            status_label=label, colour=provider.colour(key),
-        ))
+        by_unit[hh.unit_id][hh.floor].append(
+            Cell(
+                household=hh,
+                people=hh.people_count or hh.n_living,
+                marks=marks,
+                status=key,
+                status_label=label,
+                colour=provider.colour(key),
+            )
+        )
     blocks = []
     for unit in units:
         floors = by_unit.get(unit.pk, {})
@@ -101,8 +108,15 @@ def map_blocks(user, building: Building, provider) -> list[UnitBlock]:
         columns = max([len(r.cells) for r in rows_] + [unit.rooms_per_floor or 1])
         for r in rows_:
             r.filler = columns - len(r.cells)
-        blocks.append(UnitBlock(unit=unit, rows=rows_, columns=columns, households=len(cells),
-                                people=sum(c.people for c in cells)))
+        blocks.append(
+            UnitBlock(
+                unit=unit,
+                rows=rows_,
+                columns=columns,
+                households=len(cells),
+                people=sum(c.people for c in cells),
+            )
+        )
     return blocks
 
 
@@ -110,16 +124,21 @@ def map_blocks(user, building: Building, provider) -> list[UnitBlock]:
 def building_map(request, pk: int):
     user = request.user
     building = get_object_or_404(
-        Building.objects.for_user(user, VIEW).select_related("estate", "area"), pk=pk)
+        Building.objects.for_user(user, VIEW).select_related("estate", "area"), pk=pk
+    )
     provider = get_provider(request.GET.get("status"))
     blocks = map_blocks(user, building, provider)
-    return render(request, "places/building_map.html", {
-        "building": building,
-        "blocks": blocks,
-        "provider": provider,
-        "providers": providers(),
-        "marks_legend": [(str(mark), str(kind.label)) for kind, mark in SPECIAL_MARKS.items()],
-        "crumbs": building_crumbs(user, building, link_self=True),
-        "total_households": sum(b.households for b in blocks),
-        "total_people": sum(b.people for b in blocks),
-    })
+    return render(
+        request,
+        "places/building_map.html",
+        {
+            "building": building,
+            "blocks": blocks,
+            "provider": provider,
+            "providers": providers(),
+            "marks_legend": [(str(mark), str(kind.label)) for kind, mark in SPECIAL_MARKS.items()],
+            "crumbs": building_crumbs(user, building, link_self=True),
+            "total_households": sum(b.households for b in blocks),
+            "total_people": sum(b.people for b in blocks),
+        },
+    )

@@ -50,9 +50,14 @@ def notice_pages(buildings: list[Building]) -> list[NoticePage]:
     by_building: dict[int, list] = defaultdict(list)
     by_unit: dict[int, list] = defaultdict(list)
     leaders = LeaderAssignment.objects.filter(
-        Q(area_id__in=area_ids, role__in=[Role.STREET, Role.ROAD, Role.GRID],
-          building__isnull=True, unit__isnull=True)
-        | Q(building_id__in=ids, unit__isnull=True) | Q(unit__building_id__in=ids),
+        Q(
+            area_id__in=area_ids,
+            role__in=[Role.STREET, Role.ROAD, Role.GRID],
+            building__isnull=True,
+            unit__isnull=True,
+        )
+        | Q(building_id__in=ids, unit__isnull=True)
+        | Q(unit__building_id__in=ids),
         active=True,
     )
     for leader in sort_leaders(leaders):
@@ -70,26 +75,44 @@ def notice_pages(buildings: list[Building]) -> list[NoticePage]:
         def above(role: str, chain_ids=chain_ids) -> list:
             return [x for i in chain_ids for x in by_area.get((i, role), [])]
 
-        pages.append(NoticePage(
-            building=b, chain=chain, street=above(Role.STREET), road=above(Role.ROAD),
-            grid=above(Role.GRID), building_leaders=by_building.get(b.pk, []),
-            units=[(u, by_unit.get(u.pk, [])) for u in units.get(b.pk, [])],
-        ))
+        pages.append(
+            NoticePage(
+                building=b,
+                chain=chain,
+                street=above(Role.STREET),
+                road=above(Role.ROAD),
+                grid=above(Role.GRID),
+                building_leaders=by_building.get(b.pk, []),
+                units=[(u, by_unit.get(u.pk, [])) for u in units.get(b.pk, [])],
+            )
+        )
     return pages
 
 
 def _render(request, pages: list[NoticePage], back_url: str, title: str):
-    return render(request, "places/leaders_notice.html", {
-        "pages": pages, "today": timezone.localdate(), "back_url": back_url, "title": title,
-    })
+    return render(
+        request,
+        "places/leaders_notice.html",
+        {
+            "pages": pages,
+            "today": timezone.localdate(),
+            "back_url": back_url,
+            "title": title,
+        },
+    )
 
 
 @login_required
 def leaders_notice(request, pk: int):
     building = get_object_or_404(
-        Building.objects.for_user(request.user, VIEW).select_related("estate", "area"), pk=pk)
-    return _render(request, notice_pages([building]),
-                   reverse("places:building_detail", args=[building.pk]), str(building))
+        Building.objects.for_user(request.user, VIEW).select_related("estate", "area"), pk=pk
+    )
+    return _render(
+        request,
+        notice_pages([building]),
+        reverse("places:building_detail", args=[building.pk]),
+        str(building),
+    )
 
 
 @login_required
@@ -97,9 +120,11 @@ def leaders_notice_grid(request, pk: int):
     """Every in-scope building of a grid (or of a community, a street…), one page each."""
     area = get_object_or_404(Area.objects.for_user(request.user, VIEW), pk=pk)
     buildings = list(
-        Building.objects.for_user(request.user, VIEW).within(area.path)
+        Building.objects.for_user(request.user, VIEW)
+        .within(area.path)
         .select_related("estate", "area")
         .order_by("area__path", "estate__name", "sort_key", "number")
     )
-    return _render(request, notice_pages(buildings),
-                   reverse("places:area_detail", args=[area.pk]), area.name)
+    return _render(
+        request, notice_pages(buildings), reverse("places:area_detail", args=[area.pk]), area.name
+    )

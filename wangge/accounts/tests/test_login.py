@@ -95,8 +95,7 @@ def test_rate_limit_key_ignores_case_and_spaces(world, client, settings, usernam
     settings.LOGIN_RATE_LIMIT = 2
     client.post(LOGIN, {"username": username, "password": "x"})
     client.post(LOGIN, {"username": "commander_a", "password": "x"})
-    assert client.post(LOGIN, {"username": "commander_a",
-                               "password": PASSWORD}).status_code == 429
+    assert client.post(LOGIN, {"username": "commander_a", "password": PASSWORD}).status_code == 429
 
 
 def test_logout(world, client_for):

@@ -81,11 +81,14 @@ def test_own_password_change(world, client_for):
 
     client = client_for(world.users.volunteer)
     url = reverse("accounts:password_change")
-    response = client.post(url, {"old_password": "wrong", "password1": "New-pass-2022!",
-                                 "password2": "New-pass-2022!"})
+    response = client.post(
+        url, {"old_password": "wrong", "password1": "New-pass-2022!", "password2": "New-pass-2022!"}
+    )
     assert "原密码不正确" in response.content.decode()
-    response = client.post(url, {"old_password": PASSWORD, "password1": "New-pass-2022!",
-                                 "password2": "New-pass-2022!"})
+    response = client.post(
+        url,
+        {"old_password": PASSWORD, "password1": "New-pass-2022!", "password2": "New-pass-2022!"},
+    )
     assert response.status_code == 302
     world.users.volunteer.refresh_from_db()
     assert world.users.volunteer.check_password("New-pass-2022!")

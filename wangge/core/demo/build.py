@@ -48,8 +48,14 @@ class DemoResult:
     seconds: float
 
 
-def build_demo(*, seed: int = DEFAULT_SEED, scale: float = 1.0, force: bool = False,
-               actor=None, log: Callable[[str], None] | None = None) -> DemoResult:
+def build_demo(
+    *,
+    seed: int = DEFAULT_SEED,
+    scale: float = 1.0,
+    force: bool = False,
+    actor=None,
+    log: Callable[[str], None] | None = None,
+) -> DemoResult:
     """Plan and write the demo street with its demo users, in one transaction.
 
     Refuses when the database already has areas or persons, unless `force`: then the whole registry
@@ -58,8 +64,12 @@ def build_demo(*, seed: int = DEFAULT_SEED, scale: float = 1.0, force: bool = Fa
     say = log or (lambda _msg: None)
     started = time.monotonic()
     if not force and (Area.objects.exists() or Person.objects.exists()):
-        raise DemoError(_("数据库中已有区域或人员数据，演示数据只能建在空库中。"
-                          "如确需清空现有登记数据并重建，请加 --force 参数。"))
+        raise DemoError(
+            _(
+                "数据库中已有区域或人员数据，演示数据只能建在空库中。"
+                "如确需清空现有登记数据并重建，请加 --force 参数。"
+            )
+        )
     plan = plan_street(seed, scale)
     say(_("已生成演示街道方案，开始写入数据库……"))
     with transaction.atomic():
@@ -72,45 +82,75 @@ def build_demo(*, seed: int = DEFAULT_SEED, scale: float = 1.0, force: bool = Fa
         counts = plan.counts()
         street = built.areas[plan.layout.street]
         ChangeLog.objects.create(
-            actor=actor if getattr(actor, "pk", None) else None, channel="cli",
-            action=ChangeLog.Action.CREATE, model="demo", object_id=str(seed),
-            object_repr=summary_line(counts)[:200], after={"seed": seed, "scale": scale, **counts},
+            actor=actor if getattr(actor, "pk", None) else None,
+            channel="cli",
+            action=ChangeLog.Action.CREATE,
+            model="demo",
+            object_id=str(seed),
+            object_repr=summary_line(counts)[:200],
+            after={"seed": seed, "scale": scale, **counts},
             scope_path=street.path,
         )
     return DemoResult(plan, street, counts, users, time.monotonic() - started)
 
 
 def summary_line(counts: dict[str, int]) -> str:
-    return _("演示街道：%(grids)d个网格、%(zones)d个指挥区、%(buildings)d栋楼、%(units)d个单元、"
-             "%(households)d户、%(persons)d人") % counts
+    return (
+        _(
+            "演示街道：%(grids)d个网格、%(zones)d个指挥区、%(buildings)d栋楼、%(units)d个单元、"
+            "%(households)d户、%(persons)d人"
+        )
+        % counts
+    )
 
 
 def write_street(plan: StreetPlan, say: Callable[[str], None] = lambda _m: None) -> Built:
     lay = plan.layout
     built = Built()
     for a in lay.areas:
-        area = Area(name=a.name, code=a.code, level=a.level,
-                    parent=built.areas[a.parent] if a.parent is not None else None)
+        area = Area(
+            name=a.name,
+            code=a.code,
+            level=a.level,
+            parent=built.areas[a.parent] if a.parent is not None else None,
+        )
         area.save()
         built.areas.append(area)
     areas = built.areas
-    built.estates = Estate.objects.bulk_create([
-        Estate(name=e.name, area=areas[e.grid], gates=e.gates, address=e.address,
-               property_company=e.property_company, property_phone=e.property_phone,
-               scope_path=areas[e.grid].path)
-        for e in lay.estates
-    ])
+    built.estates = Estate.objects.bulk_create(
+        [
+            Estate(
+                name=e.name,
+                area=areas[e.grid],
+                gates=e.gates,
+                address=e.address,
+                property_company=e.property_company,
+                property_phone=e.property_phone,
+                scope_path=areas[e.grid].path,
+            )
+            for e in lay.estates
+        ]
+    )
     _write_zones(plan, built)
     _write_buildings_and_units(plan, built)
     say(_("区域、小区、楼栋、单元已写入"))
     households = []
     for h in lay.households:
         unit = built.units[h.unit]
-        households.append(Household(
-            building_id=unit.building_id, unit_id=unit.pk, floor=h.floor, room=h.room,
-            householder_name=h.householder_name, people_count=len(h.people), phone=h.phone,
-            vacant=h.vacant, notes=_("空置") if h.vacant else "", scope_path=unit.scope_path,
-        ))
+        households.append(
+            Household(
+                building_id=unit.building_id,
+                unit_id=unit.pk,
+                floor=h.floor,
+                room=h.room,
+                householder_name=h.householder_name,
+                people_count=len(h.people),
+                phone=h.phone,
+                vacant=h.vacant,
+                notes=_("空置") if h.vacant else "",
+                scope_path=unit.scope_path,
+            )
+        )
     built.households = Household.objects.bulk_create(households, batch_size=BATCH)
     say(_("住户已写入：%(n)d 户") % {"n": len(households)})
     _write_people(plan, built)
@@ -121,26 +161,37 @@ def write_street(plan: StreetPlan, say: Callable[[str], None] = lambda _m: None)
 
 def _write_zones(plan: StreetPlan, built: Built) -> None:
     street = built.areas[plan.layout.street]
-    built.zones = CommandZone.objects.bulk_create([
-        CommandZone(name=z.name, street=street, scope_path=street.path) for z in plan.layout.zones
-    ])
+    built.zones = CommandZone.objects.bulk_create(
+        [CommandZone(name=z.name, street=street, scope_path=street.path) for z in plan.layout.zones]
+    )
     grid_links, estate_links = CommandZone.grids.through, CommandZone.estates.through
-    grid_links.objects.bulk_create([
-        grid_links(commandzone_id=zone.pk, area_id=built.areas[g].pk)
-        for zone, z in zip(built.zones, plan.layout.zones, strict=True) for g in z.grids
-    ])
-    estate_links.objects.bulk_create([
-        estate_links(commandzone_id=zone.pk, estate_id=built.estates[e].pk)
-        for zone, z in zip(built.zones, plan.layout.zones, strict=True) for e in z.estates
-    ])
+    grid_links.objects.bulk_create(
+        [
+            grid_links(commandzone_id=zone.pk, area_id=built.areas[g].pk)
+            for zone, z in zip(built.zones, plan.layout.zones, strict=True)
+            for g in z.grids
+        ]
+    )
+    estate_links.objects.bulk_create(
+        [
+            estate_links(commandzone_id=zone.pk, estate_id=built.estates[e].pk)
+            for zone, z in zip(built.zones, plan.layout.zones, strict=True)
+            for e in z.estates
+        ]
+    )
 
 
 def _write_buildings_and_units(plan: StreetPlan, built: Built) -> None:
     lay = plan.layout
     buildings = [
-        Building(estate=built.estates[b.estate], area=built.areas[b.grid], number=b.number,
-                 floors=b.floors, sort_key=int(b.number),
-                 address=f"{lay.estates[b.estate].address}{b.number}号楼")
+        Building(
+            estate=built.estates[b.estate],
+            area=built.areas[b.grid],
+            number=b.number,
+            floors=b.floors,
+            sort_key=int(b.number),
+            address=f"{lay.estates[b.estate].address}{b.number}号楼",
+        )
         for b in lay.buildings
     ]
     Building.objects.bulk_create(buildings, batch_size=BATCH)
@@ -149,8 +200,12 @@ def _write_buildings_and_units(plan: StreetPlan, built: Built) -> None:
     Building.objects.bulk_update(buildings, ["scope_path"], batch_size=500)
     built.buildings = buildings
     units = [
-        Unit(building=buildings[u.building], number=u.number, sort_key=int(u.number),
-             rooms_per_floor=u.rooms_per_floor)
+        Unit(
+            building=buildings[u.building],
+            number=u.number,
+            sort_key=int(u.number),
+            rooms_per_floor=u.rooms_per_floor,
+        )
         for u in lay.units
     ]
     Unit.objects.bulk_create(units, batch_size=BATCH)
@@ -163,29 +218,49 @@ def _write_buildings_and_units(plan: StreetPlan, built: Built) -> None:
 def _write_people(plan: StreetPlan, built: Built) -> None:
     persons = []
     for p in plan.persons:
-        person = Person(name=p.name, id_number=p.id_number, sex=p.sex, birth_date=p.birth_date,
-                        phone=p.phone, has_smartphone=p.has_smartphone, notes=p.notes,
-                        scope_path=built.households[p.household].scope_path)
+        person = Person(
+            name=p.name,
+            id_number=p.id_number,
+            sex=p.sex,
+            birth_date=p.birth_date,
+            phone=p.phone,
+            has_smartphone=p.has_smartphone,
+            notes=p.notes,
+            scope_path=built.households[p.household].scope_path,
+        )
         person.fill_derived()
         persons.append(person)
     built.persons = Person.objects.bulk_create(persons, batch_size=BATCH)
-    Residence.objects.bulk_create([
-        Residence(person_id=person.pk, household_id=built.households[p.household].pk,
-                  relation=p.relation, registered=p.registered, living=True,
-                  scope_path=person.scope_path)
-        for p, person in zip(plan.persons, persons, strict=True)
-    ], batch_size=BATCH)
-    SpecialGroup.objects.bulk_create([
-        SpecialGroup(person_id=person.pk, kind=kind, scope_path=person.scope_path)
-        for p, person in zip(plan.persons, persons, strict=True) for kind in p.groups
-    ], batch_size=BATCH)
+    Residence.objects.bulk_create(
+        [
+            Residence(
+                person_id=person.pk,
+                household_id=built.households[p.household].pk,
+                relation=p.relation,
+                registered=p.registered,
+                living=True,
+                scope_path=person.scope_path,
+            )
+            for p, person in zip(plan.persons, persons, strict=True)
+        ],
+        batch_size=BATCH,
+    )
+    SpecialGroup.objects.bulk_create(
+        [
+            SpecialGroup(person_id=person.pk, kind=kind, scope_path=person.scope_path)
+            for p, person in zip(plan.persons, persons, strict=True)
+            for kind in p.groups
+        ],
+        batch_size=BATCH,
+    )
 
 
 def _write_leaders(plan: StreetPlan, built: Built) -> None:
     rows = []
     for x in plan.leaders:
-        row = LeaderAssignment(role=x.role, name=x.name, phone=x.phone, label=x.label,
-                               organisation=x.organisation)
+        row = LeaderAssignment(
+            role=x.role, name=x.name, phone=x.phone, label=x.label, organisation=x.organisation
+        )
         if x.person is not None:
             row.person_id = built.persons[x.person].pk
         if x.unit is not None:

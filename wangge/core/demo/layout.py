@@ -22,8 +22,14 @@ from .names import (
 
 # The street in the reports (祥鹿街道): DOMAIN.md §1 and §2.
 FULL_SCALE = {
-    "communities": 8, "grids": 45, "zones": 22, "buildings": 348, "units": 1324,
-    "households": 21345, "persons": 39303, "road_leaders": 3,
+    "communities": 8,
+    "grids": 45,
+    "zones": 22,
+    "buildings": 348,
+    "units": 1324,
+    "households": 21345,
+    "persons": 39303,
+    "road_leaders": 3,
 }
 CITY = ("吉林市", "2202")
 DISTRICT = ("船营区", "220204")
@@ -96,8 +102,9 @@ class HouseholdPlan:
     people: list[int] = field(default_factory=list)  # person indices
 
 
-def split(total: int, parts: int, rng: random.Random, spread: float = 0.35,
-          minimum: int = 1) -> list[int]:
+def split(
+    total: int, parts: int, rng: random.Random, spread: float = 0.35, minimum: int = 1
+) -> list[int]:
     """`total` split into `parts` integers >= minimum, near-even with random spread, exact sum."""
     rest = total - minimum * parts
     if parts <= 0 or rest < 0:
@@ -172,16 +179,21 @@ def _plan_estates_and_buildings(lay: Layout, t: dict[str, int], rng: random.Rand
         for size in split(n_buildings, n_estates, rng, spread=0.3):
             street_no += rng.randint(2, 9)
             estate = len(lay.estates)
-            lay.estates.append(EstatePlan(
-                name=names[estate], grid=grid, gates=min(3, 1 + size // 4 + rng.randint(0, 1)),
-                address=f"{rng.choice(ROAD_NAMES)}{street_no}号",
-                property_company=rng.choice(PROPERTY_COMPANIES),
-                property_phone=f"0432-6{rng.randrange(10**6, 10**7)}",
-            ))
+            lay.estates.append(
+                EstatePlan(
+                    name=names[estate],
+                    grid=grid,
+                    gates=min(3, 1 + size // 4 + rng.randint(0, 1)),
+                    address=f"{rng.choice(ROAD_NAMES)}{street_no}号",
+                    property_company=rng.choice(PROPERTY_COMPANIES),
+                    property_phone=f"0432-6{rng.randrange(10**6, 10**7)}",
+                )
+            )
             for number in range(1, size + 1):
                 b = len(lay.buildings)
-                lay.buildings.append(BuildingPlan(estate, grid, str(number),
-                                                  _initial_floors(units[b], rng)))
+                lay.buildings.append(
+                    BuildingPlan(estate, grid, str(number), _initial_floors(units[b], rng))
+                )
     for b, building in enumerate(lay.buildings):
         high = building.floors >= 11
         for number in range(1, units[b] + 1):
@@ -204,7 +216,7 @@ def _plan_zones(lay: Layout, t: dict[str, int]) -> None:
         sizes[-1 - i] += 1
     start = 0
     for z, size in enumerate(sizes, start=1):
-        grids = lay.grids[start:start + size]
+        grids = lay.grids[start : start + size]
         start += size
         estates = [e for e, est in enumerate(lay.estates) if est.grid in set(grids)]
         lay.zones.append(ZonePlan(f"第{chinese_number(z)}指挥区", grids, estates))

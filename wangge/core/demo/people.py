@@ -36,13 +36,46 @@ GROUP_SHARES: dict[str, tuple[float, Callable[[PersonPlan], bool] | None]] = {
 
 # Where IDs were issued: mostly the district itself, some the rest of Jilin city.
 REGION_CODES = {
-    "220204": 60, "220202": 12, "220203": 8, "220211": 8, "220221": 4, "220281": 2,
-    "220282": 2, "220283": 2, "220284": 2,
+    "220204": 60,
+    "220202": 12,
+    "220203": 8,
+    "220211": 8,
+    "220221": 4,
+    "220281": 2,
+    "220282": 2,
+    "220283": 2,
+    "220284": 2,
 }
 MOBILE_PREFIXES = (
-    "130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "150", "151", "152",
-    "153", "155", "156", "157", "158", "159", "180", "181", "182", "183", "184", "185", "186",
-    "187", "188", "189",
+    "130",
+    "131",
+    "132",
+    "133",
+    "134",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "153",
+    "155",
+    "156",
+    "157",
+    "158",
+    "159",
+    "180",
+    "181",
+    "182",
+    "183",
+    "184",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
 )
 
 
@@ -98,8 +131,9 @@ def household_sizes(n_households: int, n_persons: int, rng: random.Random) -> li
             sizes_occ[i] -= 1
             diff += 1
     sizes = [0] * n_households
-    for flat, size in zip(sorted(rng.sample(range(n_households), occupied)), sizes_occ,
-                          strict=True):
+    for flat, size in zip(
+        sorted(rng.sample(range(n_households), occupied)), sizes_occ, strict=True
+    ):
         sizes[flat] = size
     return sizes
 
@@ -125,8 +159,10 @@ class FamilyMaker:
 
     def children(self, count: int, parent_age: int, surname: str) -> list[tuple[str, str, int]]:
         top = min(parent_age - 20, 28)
-        return [self.person(self.rng.choice("MF"), self.rng.randint(0, max(0, top)), surname)
-                for _ in range(count)]
+        return [
+            self.person(self.rng.choice("MF"), self.rng.randint(0, max(0, top)), surname)
+            for _ in range(count)
+        ]
 
     def grandparents(self, count: int, parent_age: int, surname: str) -> list[tuple[str, str, int]]:
         if count == 0:
@@ -156,8 +192,10 @@ class FamilyMaker:
                 return [parent, *self.children(1, parent_age, surname)]
             age = rng.randint(62, 88)
             surname = self.names.surname()
-            return [self.person(rng.choice("MF"), age, surname),
-                    self.person(rng.choice("MF"), age - rng.randint(24, 34), surname)]
+            return [
+                self.person(rng.choice("MF"), age, surname),
+                self.person(rng.choice("MF"), age - rng.randint(24, 34), surname),
+            ]
         parent_age = rng.randint(26, 52)
         if size == 3 and r < 0.1:
             surname = self.names.surname()
@@ -171,12 +209,16 @@ class FamilyMaker:
             grand = 1 if r < 0.3 else 2
         kids = size - 2 - grand
         adults, surname = self.couple(parent_age)
-        return [*adults, *self.children(kids, parent_age, surname),
-                *self.grandparents(grand, parent_age, surname)]
+        return [
+            *adults,
+            *self.children(kids, parent_age, surname),
+            *self.grandparents(grand, parent_age, surname),
+        ]
 
 
-def plan_people(lay: Layout, n_persons: int, rng: random.Random, phones: PhoneBook
-                ) -> list[PersonPlan]:
+def plan_people(
+    lay: Layout, n_persons: int, rng: random.Random, phones: PhoneBook
+) -> list[PersonPlan]:
     """Fill every flat with its people (or leave it vacant) and return all persons."""
     sizes = household_sizes(len(lay.households), n_persons, rng)
     singles = [i for i, s in enumerate(sizes) if s == 1]
@@ -191,8 +233,9 @@ def plan_people(lay: Layout, n_persons: int, rng: random.Random, phones: PhoneBo
         rented = rng.random() < 0.1
         temporary = size >= 2 and rng.random() < 0.02
         for k, (name, sex, age) in enumerate(maker.make(size, h in alone)):
-            p = PersonPlan(name=name, sex=sex, age=age, birth_date=birth_date_for(age, rng),
-                           household=h)
+            p = PersonPlan(
+                name=name, sex=sex, age=age, birth_date=birth_date_for(age, rng), household=h
+            )
             if rented:
                 p.relation, p.registered, p.notes = "tenant", False, "租住"
             elif k == 0:
@@ -252,4 +295,3 @@ def assign_ids(persons: list[PersonPlan], rng: random.Random) -> None:
             order = (order + 2) % 1000
         used.add(number)
         p.id_number = number
-

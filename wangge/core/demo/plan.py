@@ -46,12 +46,19 @@ class StreetPlan:
         lay = self.layout
         levels = Counter(a.level for a in lay.areas)
         out = {
-            "cities": levels[1], "districts": levels[2], "streets": levels[3],
-            "communities": levels[4], "grids": levels[5], "zones": len(lay.zones),
-            "estates": len(lay.estates), "buildings": len(lay.buildings),
-            "units": len(lay.units), "households": len(lay.households),
+            "cities": levels[1],
+            "districts": levels[2],
+            "streets": levels[3],
+            "communities": levels[4],
+            "grids": levels[5],
+            "zones": len(lay.zones),
+            "estates": len(lay.estates),
+            "buildings": len(lay.buildings),
+            "units": len(lay.units),
+            "households": len(lay.households),
             "vacant": sum(1 for h in lay.households if h.vacant),
-            "persons": len(self.persons), "residences": len(self.persons),
+            "persons": len(self.persons),
+            "residences": len(self.persons),
             "special_groups": sum(len(p.groups) for p in self.persons),
             "leaders": len(self.leaders),
         }
@@ -64,8 +71,9 @@ class StreetPlan:
 def plan_street(seed: int = DEFAULT_SEED, scale: float = 1.0) -> StreetPlan:
     """Plan the demo street. At scale 1.0 the counts are exactly those of 祥鹿街道."""
     if not MIN_SCALE <= scale <= MAX_SCALE:
-        raise DemoError(_("--scale 应在 %(low)s 与 %(high)s 之间") % {"low": MIN_SCALE,
-                                                                      "high": MAX_SCALE})
+        raise DemoError(
+            _("--scale 应在 %(low)s 与 %(high)s 之间") % {"low": MIN_SCALE, "high": MAX_SCALE}
+        )
     t = targets(scale)
     lay = plan_layout(t, random.Random(f"layout-{seed}"))
     phones = PhoneBook(random.Random(f"phones-{seed}"))
@@ -75,13 +83,13 @@ def plan_street(seed: int = DEFAULT_SEED, scale: float = 1.0) -> StreetPlan:
     rng = random.Random(f"leaders-{seed}")
     leaders = plan_leaders(lay, persons, rng, phones)
     names = NamePicker(rng)
-    staff = [(names.full(rng.choice("MF"), rng.randint(24, 55)), phones.mobile())
-             for _ in range(8)]
+    staff = [(names.full(rng.choice("MF"), rng.randint(24, 55)), phones.mobile()) for _ in range(8)]
     return StreetPlan(seed, scale, lay, persons, leaders, staff)
 
 
-def plan_leaders(lay: Layout, persons: list[PersonPlan], rng: random.Random,
-                 phones: PhoneBook) -> list[LeaderPlan]:
+def plan_leaders(
+    lay: Layout, persons: list[PersonPlan], rng: random.Random, phones: PhoneBook
+) -> list[LeaderPlan]:
     """The five leaders (五长制) and each command zone's commander and deputies."""
     names = NamePicker(rng)
 
@@ -90,31 +98,41 @@ def plan_leaders(lay: Layout, persons: list[PersonPlan], rng: random.Random,
         return LeaderPlan(role, names.full(sex, rng.randint(32, 56)), phones.mobile(), **kw)
 
     leaders = [outsider("street", area=lay.street, organisation="祥鹿街道党工委")]
-    leaders += [outsider("road", area=lay.street, label=road, organisation="祥鹿街道办事处")
-                for road in lay.roads]
+    leaders += [
+        outsider("road", area=lay.street, label=road, organisation="祥鹿街道办事处")
+        for road in lay.roads
+    ]
     for grid in lay.grids:
         community = lay.areas[lay.areas[grid].parent].name
         leaders.append(outsider("grid", area=grid, organisation=f"{community}居民委员会"))
     for z in range(len(lay.zones)):
         leaders.append(outsider("commander", zone=z, organisation=rng.choice(ORGANISATIONS)))
-        leaders += [outsider("deputy", zone=z, organisation=rng.choice(ORGANISATIONS))
-                    for _ in range(rng.randint(1, 2))]
+        leaders += [
+            outsider("deputy", zone=z, organisation=rng.choice(ORGANISATIONS))
+            for _ in range(rng.randint(1, 2))
+        ]
     # Building and unit leaders are residents (usually a party member or a retired teacher).
     for b, building in enumerate(lay.buildings):
         chosen: set[int] = set()
         in_building = [_candidates(lay, persons, u) for u in building.units]
         pool = [i for c in in_building for i in c]
-        leaders.append(_resident_leader("building", pool, persons, rng, chosen,
-                                        outsider, building=b))
+        leaders.append(
+            _resident_leader("building", pool, persons, rng, chosen, outsider, building=b)
+        )
         for u, candidates in zip(building.units, in_building, strict=True):
-            leaders.append(_resident_leader("unit", candidates, persons, rng, chosen,
-                                            outsider, unit=u))
+            leaders.append(
+                _resident_leader("unit", candidates, persons, rng, chosen, outsider, unit=u)
+            )
     return leaders
 
 
 def _candidates(lay: Layout, persons: list[PersonPlan], unit: int) -> list[int]:
-    return [i for h in lay.units[unit].households for i in lay.households[h].people
-            if 25 <= persons[i].age <= 68 and persons[i].phone]
+    return [
+        i
+        for h in lay.units[unit].households
+        for i in lay.households[h].people
+        if 25 <= persons[i].age <= 68 and persons[i].phone
+    ]
 
 
 def _resident_leader(role, pool, persons, rng, chosen, outsider, **place) -> LeaderPlan:

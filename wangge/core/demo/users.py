@@ -95,8 +95,11 @@ def create_demo_users(plan: StreetPlan, built: Built) -> list[DemoUserRow]:
         user.role_assignments.all().delete()
         assignment = RoleAssignment(user=user, role=role, **places[where])
         assignment.save()
-        rows.append(DemoUserRow(username, DEMO_PASSWORD, str(Role(role).label),
-                                _place_label(places[where]), name))
+        rows.append(
+            DemoUserRow(
+                username, DEMO_PASSWORD, str(Role(role).label), _place_label(places[where]), name
+            )
+        )
     return rows
 
 

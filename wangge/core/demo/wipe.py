@@ -23,8 +23,18 @@ def wipe_registry() -> int:
     (e.g. operations recorded against these places) still refers to them.
     """
     deleted = 0
-    steps = [SpecialGroup, Residence, LeaderAssignment, Person, Household, Unit, Building,
-             CommandZone, Estate, RoleAssignment]
+    steps = [
+        SpecialGroup,
+        Residence,
+        LeaderAssignment,
+        Person,
+        Household,
+        Unit,
+        Building,
+        CommandZone,
+        Estate,
+        RoleAssignment,
+    ]
     try:
         for model in steps:
             deleted += model.objects.all().delete()[0]
@@ -32,9 +42,16 @@ def wipe_registry() -> int:
             deleted += Area.objects.filter(level=level).delete()[0]
         deleted += User.objects.filter(username__in=DEMO_USERNAMES).delete()[0]
     except (ProtectedError, RestrictedError) as exc:
-        labels = sorted({o._meta.verbose_name for o in exc.protected_objects} if isinstance(
-            exc, ProtectedError) else {o._meta.verbose_name for o in exc.restricted_objects})
-        raise DemoError(_("无法清空：其他业务数据仍引用登记数据（%(what)s）。"
-                          "请改用 wangge flush 清空整个数据库。")
-                        % {"what": "、".join(str(x) for x in labels)}) from exc
+        labels = sorted(
+            {o._meta.verbose_name for o in exc.protected_objects}
+            if isinstance(exc, ProtectedError)
+            else {o._meta.verbose_name for o in exc.restricted_objects}
+        )
+        raise DemoError(
+            _(
+                "无法清空：其他业务数据仍引用登记数据（%(what)s）。"
+                "请改用 wangge flush 清空整个数据库。"
+            )
+            % {"what": "、".join(str(x) for x in labels)}
+        ) from exc
     return deleted

@@ -37,9 +37,14 @@ def run_demo(*args: str) -> str:
 
 def registry_digest() -> str:
     rows = Residence.objects.values_list(
-        "household__building__estate__name", "household__building__number",
-        "household__unit__number", "household__room", "relation", "person__name",
-        "person__id_number", "person__phone",
+        "household__building__estate__name",
+        "household__building__number",
+        "household__unit__number",
+        "household__room",
+        "relation",
+        "person__name",
+        "person__id_number",
+        "person__phone",
     )
     return hashlib.sha256(repr(sorted(rows, key=repr)).encode()).hexdigest()
 
@@ -49,15 +54,27 @@ def registry_digest() -> str:
 
 def test_full_scale_plan_hits_the_reported_street_exactly(full_plan):
     counts = full_plan.counts()
-    assert {k: counts[k] for k in ("grids", "zones", "buildings", "units", "households",
-                                   "persons", "communities")} == {
-        "grids": 45, "zones": 22, "buildings": 348, "units": 1324, "households": 21345,
-        "persons": 39303, "communities": 8,
+    assert {
+        k: counts[k]
+        for k in ("grids", "zones", "buildings", "units", "households", "persons", "communities")
+    } == {
+        "grids": 45,
+        "zones": 22,
+        "buildings": 348,
+        "units": 1324,
+        "households": 21345,
+        "persons": 39303,
+        "communities": 8,
     }
     assert counts["cities"] == counts["districts"] == counts["streets"] == 1
     # The five leaders: 1 street, 3 road, one per grid, building and unit.
-    assert (counts["leaders_street"], counts["leaders_road"], counts["leaders_grid"],
-            counts["leaders_building"], counts["leaders_unit"]) == (1, 3, 45, 348, 1324)
+    assert (
+        counts["leaders_street"],
+        counts["leaders_road"],
+        counts["leaders_grid"],
+        counts["leaders_building"],
+        counts["leaders_unit"],
+    ) == (1, 3, 45, 348, 1324)
     assert counts["leaders_commander"] == 22
     assert 22 <= counts["leaders_deputy"] <= 44
     assert all(2 <= len(z.grids) <= 3 for z in full_plan.layout.zones)
@@ -74,9 +91,16 @@ def test_full_scale_plan_is_plausible(full_plan):
     assert 0.03 < sum(h.vacant for h in lay.households) / len(lay.households) < 0.15
     # Special groups in plausible shares of the population.
     shares = Counter(k for p in persons for k in p.groups)
-    for kind, share in {"elderly_alone": 0.03, "immobile": 0.01, "pregnant": 0.005,
-                        "chronic": 0.06, "disabled": 0.015, "online_school": 0.08,
-                        "no_smartphone": 0.05, "no_id": 0.003}.items():
+    for kind, share in {
+        "elderly_alone": 0.03,
+        "immobile": 0.01,
+        "pregnant": 0.005,
+        "chronic": 0.06,
+        "disabled": 0.015,
+        "online_school": 0.08,
+        "no_smartphone": 0.05,
+        "no_id": 0.003,
+    }.items():
         assert shares[kind] == pytest.approx(share * len(persons), rel=0.05), kind
     assert 10 <= shares["dialysis"] <= 40
     # Ages agree with the groups and the households.
@@ -107,8 +131,9 @@ def test_plan_ids_and_phones_are_valid_and_unique(full_plan):
         assert p.id_number.startswith("2202")
         assert normalize_id_number(p.id_number) == p.id_number
         assert id_info(p.id_number) == (p.sex, p.birth_date)
-    phones = [p.phone for p in persons if p.phone] + [x.phone for x in full_plan.leaders
-                                                      if x.person is None]
+    phones = [p.phone for p in persons if p.phone] + [
+        x.phone for x in full_plan.leaders if x.person is None
+    ]
     assert len(phones) == len(set(phones))
     assert all(normalize_phone(ph) == ph and ph[:2] in {"13", "15", "18"} for ph in phones)
 
@@ -244,12 +269,17 @@ def test_demo_users_log_in_and_see_their_scope():
     everyone = set(Person.objects.values_list("pk", flat=True))
     for name in ("demo_admin", "demo_commander", "demo_data_team", "demo_inspector"):
         assert set(Person.objects.for_user(users[name]).values_list("pk", flat=True)) == everyone
-    in_grid = set(Person.objects.filter(scope_path__startswith=grid.path).values_list("pk",
-                                                                                      flat=True))
-    assert set(Person.objects.for_user(users["demo_grid_leader"]).values_list("pk", flat=True)) \
+    in_grid = set(
+        Person.objects.filter(scope_path__startswith=grid.path).values_list("pk", flat=True)
+    )
+    assert (
+        set(Person.objects.for_user(users["demo_grid_leader"]).values_list("pk", flat=True))
         == in_grid
-    assert set(Person.objects.for_user(users["demo_volunteer"]).values_list("pk", flat=True)) \
+    )
+    assert (
+        set(Person.objects.for_user(users["demo_volunteer"]).values_list("pk", flat=True))
         == in_grid
+    )
     unit_user = users["demo_unit_leader"]
     unit = unit_user.role_assignments.get().unit
     seen = Person.objects.for_user(unit_user)
@@ -259,10 +289,14 @@ def test_demo_users_log_in_and_see_their_scope():
     # The demo leaders are the leaders posted for their places.
     grid_leader = LeaderAssignment.objects.get(role="grid", area=grid)
     assert (users["demo_grid_leader"].display_name, users["demo_grid_leader"].phone) == (
-        grid_leader.name, grid_leader.phone)
+        grid_leader.name,
+        grid_leader.phone,
+    )
     assert LeaderAssignment.objects.get(role="unit", unit=unit).name == unit_user.display_name
-    assert LeaderAssignment.objects.get(role="building", building=building).name == \
-        users["demo_building_leader"].display_name
+    assert (
+        LeaderAssignment.objects.get(role="building", building=building).name
+        == users["demo_building_leader"].display_name
+    )
 
 
 @pytest.mark.django_db

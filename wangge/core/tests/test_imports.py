@@ -58,39 +58,66 @@ def test_cell_text():
 
 
 def test_title_rows_merged_cells_blank_rows(tmp_path):
-    cells = {(0, 0): "人口登记表", (3, 0): "樓棟", (3, 1): "單元", (3, 2): "房號",
-             (3, 3): "名字", (3, 4): "電話", (3, 5): "备注",
-             (4, 3): "甲", (4, 4): 13800000001, (5, 3): "乙", (7, 3): "丙",
-             (8, 0): "2", (8, 1): "1", (8, 2): "201", (8, 3): "丁"}
-    merges = [(0, 0, 0, 4, "人口登记表"), (4, 0, 7, 0, "1"), (4, 1, 7, 1, "1"),
-              (4, 2, 7, 2, "101")]
+    cells = {
+        (0, 0): "人口登记表",
+        (3, 0): "樓棟",
+        (3, 1): "單元",
+        (3, 2): "房號",
+        (3, 3): "名字",
+        (3, 4): "電話",
+        (3, 5): "备注",
+        (4, 3): "甲",
+        (4, 4): 13800000001,
+        (5, 3): "乙",
+        (7, 3): "丙",
+        (8, 0): "2",
+        (8, 1): "1",
+        (8, 2): "201",
+        (8, 3): "丁",
+    }
+    merges = [(0, 0, 0, 4, "人口登记表"), (4, 0, 7, 0, "1"), (4, 1, 7, 1, "1"), (4, 2, 7, 2, "101")]
     table = read_table(xlsx(tmp_path / "t.xlsx", cells, merges), SPEC)
     assert table.header_row == 4
-    assert table.headers == {"building": "樓棟", "unit": "單元", "room": "房號", "name": "名字",
-                             "phone": "電話"}
+    assert table.headers == {
+        "building": "樓棟",
+        "unit": "單元",
+        "room": "房號",
+        "name": "名字",
+        "phone": "電話",
+    }
     assert table.ignored == ["备注"]
-    rows = [(r.number, r.values["building"], r.values["room"], r.values["name"])
-            for r in table.rows]
+    rows = [
+        (r.number, r.values["building"], r.values["room"], r.values["name"]) for r in table.rows
+    ]
     # row 7 is blank but inside the merged range: still blank, not read
-    assert rows == [(5, "1", "101", "甲"), (6, "1", "101", "乙"), (8, "1", "101", "丙"),
-                    (9, "2", "201", "丁")]
+    assert rows == [
+        (5, "1", "101", "甲"),
+        (6, "1", "101", "乙"),
+        (8, "1", "101", "丙"),
+        (9, "2", "201", "丁"),
+    ]
     assert table.rows[0].raw == {"phone": 13800000001.0}
 
 
 def test_blank_rows_are_not_read_and_fill_down_stops_at_a_new_building(tmp_path):
-    grid = [["楼号", "单元", "户号", "姓名"],
-            ["1", "1", "101", "甲"],
-            ["", "", "", "乙"],
-            ["", "", "", ""],
-            ["2", "", "", "丙"],
-            ["", "", "102", "丁"]]
+    grid = [
+        ["楼号", "单元", "户号", "姓名"],
+        ["1", "1", "101", "甲"],
+        ["", "", "", "乙"],
+        ["", "", "", ""],
+        ["2", "", "", "丙"],
+        ["", "", "102", "丁"],
+    ]
     from wangge.core.imports import parse_table
 
     table = parse_table(grid, SPEC)
-    got = [(r.number, r.values["building"], r.values["unit"], r.values["room"])
-           for r in table.rows]
-    assert got == [(2, "1", "1", "101"), (3, "1", "1", "101"), (5, "2", "", ""),
-                   (6, "2", "", "102")]
+    got = [(r.number, r.values["building"], r.values["unit"], r.values["room"]) for r in table.rows]
+    assert got == [
+        (2, "1", "1", "101"),
+        (3, "1", "1", "101"),
+        (5, "2", "", ""),
+        (6, "2", "", "102"),
+    ]
     assert table.rows[1].filled == {"building", "unit", "room"}
 
 
@@ -127,12 +154,15 @@ class Collect(Importer):
 
 
 def test_importer_counts_batches_progress_and_errors(db):
-    grid = [["title"], ["楼号", "单元", "户号", "姓名", "手机"],
-            ["1", "1", "101", "甲", "123"],
-            ["1", "1", "102", "", ""],
-            ["1", "1", "103", "乙", ""],
-            ["1", "1", "104", "丙", "13800000001"],
-            ["1", "1", "105", "丁", ""]]
+    grid = [
+        ["title"],
+        ["楼号", "单元", "户号", "姓名", "手机"],
+        ["1", "1", "101", "甲", "123"],
+        ["1", "1", "102", "", ""],
+        ["1", "1", "103", "乙", ""],
+        ["1", "1", "104", "丙", "13800000001"],
+        ["1", "1", "105", "丁", ""],
+    ]
     from wangge.core.imports import parse_table
 
     progress = []
@@ -140,13 +170,17 @@ def test_importer_counts_batches_progress_and_errors(db):
     report = importer.run(parse_table(grid, SPEC))
     assert (report.read, report.imported, report.rejected) == (5, 3, 2)
     assert [(e.row, e.column, e.value) for e in report.errors] == [
-        (3, "手机", "123"), (4, "姓名", "")]
+        (3, "手机", "123"),
+        (4, "姓名", ""),
+    ]
     assert importer.batches == [[5, 6], [7]]
     assert progress[-1] == (5, 5)
     out = io.StringIO()
     errors_csv(report.errors, out)
     assert out.getvalue().splitlines()[:2] == [
-        "row,column,value,reason", f"3,手机,123,{report.errors[0].reason}"]
+        "row,column,value,reason",
+        f"3,手机,123,{report.errors[0].reason}",
+    ]
     assert report.line == "read=5 imported=3 updated=0 rejected=2"
 
 

@@ -97,12 +97,17 @@ def landlines(draw) -> tuple[str, str]:
     return area, local
 
 
-common_cjk = st.sampled_from(list("张王李赵刘陈杨黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭"
-                                  "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华慧建国平红玉兰"))
+common_cjk = st.sampled_from(
+    list(
+        "张王李赵刘陈杨黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭"
+        "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华慧建国平红玉兰"
+    )
+)
 cjk_names = st.text(common_cjk, min_size=1, max_size=4)
 
 
 # --- to_halfwidth / clean_text ----------------------------------------------------------------
+
 
 def test_to_halfwidth_examples():
     assert to_halfwidth("１２３ＡＢＣａｂｃ\u3000－，（）") == "123ABCabc -,()"
@@ -126,8 +131,13 @@ def test_to_halfwidth_inverts_fullwidth(s):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(None, ""), ("  a \t\n b  ", "a b"), ("\u3000張三豐\u3000", "张三丰"), ("單元\u200b", "单元"),
-     ("薴", "苎")],
+    [
+        (None, ""),
+        ("  a \t\n b  ", "a b"),
+        ("\u3000張三豐\u3000", "张三丰"),
+        ("單元\u200b", "单元"),
+        ("薴", "苎"),
+    ],
 )
 def test_clean_text_examples(raw, expected):
     assert clean_text(raw) == expected
@@ -144,6 +154,7 @@ def test_clean_text_is_collapsed_and_idempotent(s):
 
 
 # --- names ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
@@ -173,9 +184,14 @@ def test_normalize_name_drops_spaces_between_cjk(name, data):
 
 
 @relaxed
-@given(st.lists(st.text("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1),
-                min_size=1, max_size=3),
-       st.sampled_from([" ", "  ", "\u3000", " \t "]))
+@given(
+    st.lists(
+        st.text("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1),
+        min_size=1,
+        max_size=3,
+    ),
+    st.sampled_from([" ", "  ", "\u3000", " \t "]),
+)
 def test_normalize_name_keeps_single_spaces_in_latin_names(words, sep):
     assert normalize_name(sep.join(words)) == " ".join(words)
 
@@ -187,9 +203,12 @@ def test_normalize_name_unifies_middle_dots(first, last, dot):
 
 
 names_text = st.text(
-    st.one_of(common_cjk, st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
-              st.sampled_from(list(" \u3000\t.·•・ＡａＢb-'")),
-              st.characters(min_codepoint=0x21, max_codepoint=0x7E)),
+    st.one_of(
+        common_cjk,
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+        st.sampled_from(list(" \u3000\t.·•・ＡａＢb-'")),
+        st.characters(min_codepoint=0x21, max_codepoint=0x7E),
+    ),
     max_size=12,
 )
 
@@ -204,6 +223,7 @@ def test_normalize_name_idempotent_and_no_space_between_cjk(s):
 
 
 # --- ID numbers -------------------------------------------------------------------------------
+
 
 def test_id_check_digit_examples():
     assert id_check_digit("11010519491231002") == "X"
@@ -290,15 +310,16 @@ def test_id_info_gives_birth_date_and_sex(generated):
 def test_any_single_substitution_is_rejected(generated, pos, char):
     id18 = generated[0]
     assume(id18[pos] != char)
-    changed = id18[:pos] + char + id18[pos + 1:]
+    changed = id18[:pos] + char + id18[pos + 1 :]
     with pytest.raises(NormalizationError):
         normalize_id_number(changed)
     assert id_info(changed) is None
 
 
 @relaxed
-@given(regions, st.dates(datetime.date(1900, 1, 1), datetime.date(1999, 12, 31)),
-       st.integers(0, 999))
+@given(
+    regions, st.dates(datetime.date(1900, 1, 1), datetime.date(1999, 12, 31)), st.integers(0, 999)
+)
 def test_15_digit_ids_upgrade(region, born, seq):
     id15 = f"{region}{born:%y%m%d}{seq:03d}"
     first17 = f"{region}{born:%Y%m%d}{seq:03d}"
@@ -327,6 +348,7 @@ def test_id_info_unparseable():
 
 
 # --- phones -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
@@ -407,8 +429,13 @@ def test_mobile_any_spelling(mobile, prefix, wide, data):
 
 
 @relaxed
-@given(landlines(), st.sampled_from(["{a}-{l}", "{a} {l}", "({a}){l}", "{a}{l}", "（{a}）{l}",
-                                     "+86 {a1} {l}", "{a}—{l}"]), st.booleans())
+@given(
+    landlines(),
+    st.sampled_from(
+        ["{a}-{l}", "{a} {l}", "({a}){l}", "{a}{l}", "（{a}）{l}", "+86 {a1} {l}", "{a}—{l}"]
+    ),
+    st.booleans(),
+)
 def test_landline_any_spelling(parts, template, wide):
     area, local = parts
     written = template.format(a=area, a1=area[1:], l=local)
@@ -441,6 +468,7 @@ def test_normalize_phone_is_idempotent_or_raises(s):
 
 
 # --- pinyin -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("name", "initials", "pinyin"),
@@ -480,18 +508,32 @@ def test_initials_keep_latin_letters_lowercase(name):
 
 # --- rooms, labels, floors --------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(None, ""), ("501室", "501"), ("５０１", "501"), (501.0, "501"), (501, "501"),
-     ("501.0", "501"), ("0501", "0501"), ("五〇一室", "501"), (" 501 号", "501"), ("b101", "B101")],
+    [
+        (None, ""),
+        ("501室", "501"),
+        ("５０１", "501"),
+        (501.0, "501"),
+        (501, "501"),
+        ("501.0", "501"),
+        ("0501", "0501"),
+        ("五〇一室", "501"),
+        (" 501 号", "501"),
+        ("b101", "B101"),
+    ],
 )
 def test_normalize_room_examples(raw, expected):
     assert normalize_room(raw) == expected
 
 
 @relaxed
-@given(st.integers(1, 9999), st.sampled_from(["{r}", "{r}室", "{r}号", " {r} ", "第{r}户"]),
-       st.booleans())
+@given(
+    st.integers(1, 9999),
+    st.sampled_from(["{r}", "{r}室", "{r}号", " {r} ", "第{r}户"]),
+    st.booleans(),
+)
 def test_normalize_room_spellings(room, template, wide):
     written = template.format(r=room)
     if wide:
@@ -512,17 +554,35 @@ def test_normalize_room_and_label_idempotent(s):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(None, ""), ("3号楼", "3"), ("3栋", "3"), ("3幢", "3"), ("三单元", "3"), ("2单元", "2"),
-     (3.0, "3"), (3, "3"), ("A座", "A"), ("a座", "A"), ("3号", "3"), ("第十二栋", "12"),
-     ("３号楼", "3"), ("3號樓", "3"), ("2門", "2"), ("3#", "3")],
+    [
+        (None, ""),
+        ("3号楼", "3"),
+        ("3栋", "3"),
+        ("3幢", "3"),
+        ("三单元", "3"),
+        ("2单元", "2"),
+        (3.0, "3"),
+        (3, "3"),
+        ("A座", "A"),
+        ("a座", "A"),
+        ("3号", "3"),
+        ("第十二栋", "12"),
+        ("３号楼", "3"),
+        ("3號樓", "3"),
+        ("2門", "2"),
+        ("3#", "3"),
+    ],
 )
 def test_normalize_number_label_examples(raw, expected):
     assert normalize_number_label(raw) == expected
 
 
 @relaxed
-@given(st.integers(1, 99), st.sampled_from(["号楼", "号", "栋", "幢", "座", "单元", "门", "#", ""]),
-       st.booleans())
+@given(
+    st.integers(1, 99),
+    st.sampled_from(["号楼", "号", "栋", "幢", "座", "单元", "门", "#", ""]),
+    st.booleans(),
+)
 def test_normalize_number_label_spellings(n, suffix, chinese):
     written = (cn_number(n) if chinese else str(n)) + suffix
     assert normalize_number_label(written) == str(n)
@@ -533,10 +593,25 @@ def test_normalize_number_label_spellings(n, suffix, chinese):
 @pytest.mark.parametrize(
     ("raw", "room", "expected"),
     [
-        ("5", "", 5), ("5层", "", 5), ("五楼", "", 5), ("-1", "", -1), ("负一层", "", -1),
-        ("B1", "", -1), ("地下二层", "", -2), ("第12层", "", 12), (5.0, "", 5), (7, "", 7),
-        ("", "501", 5), (None, "1203", 12), ("", "0501", 5), ("", "B101", -1), ("", "B201", -2),
-        ("", "05", None), ("", "", None), ("", "甲", None), ("3", "1203", 3),
+        ("5", "", 5),
+        ("5层", "", 5),
+        ("五楼", "", 5),
+        ("-1", "", -1),
+        ("负一层", "", -1),
+        ("B1", "", -1),
+        ("地下二层", "", -2),
+        ("第12层", "", 12),
+        (5.0, "", 5),
+        (7, "", 7),
+        ("", "501", 5),
+        (None, "1203", 12),
+        ("", "0501", 5),
+        ("", "B101", -1),
+        ("", "B201", -2),
+        ("", "05", None),
+        ("", "", None),
+        ("", "甲", None),
+        ("3", "1203", 3),
     ],
 )
 def test_parse_floor_examples(raw, room, expected):
@@ -549,8 +624,10 @@ def test_parse_floor_rejects_garbage():
 
 
 @relaxed
-@given(st.integers(1, 60), st.sampled_from(["{n}", "{n}层", "{n}楼", "第{n}层", "{n}F", "{c}层",
-                                            "{c}楼"]))
+@given(
+    st.integers(1, 60),
+    st.sampled_from(["{n}", "{n}层", "{n}楼", "第{n}层", "{n}F", "{c}层", "{c}楼"]),
+)
 def test_parse_floor_spellings(n, template):
     assert parse_floor(template.format(n=n, c=cn_number(n))) == n
     assert parse_floor("负" + cn_number(n) + "层") == -n
@@ -565,6 +642,7 @@ def test_parse_floor_from_room(floor, number):
 
 
 # --- addresses --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
@@ -617,7 +695,10 @@ address_templates = [
 
 @relaxed
 @given(
-    st.integers(1, 99), st.integers(1, 9), st.integers(1, 33), st.integers(1, 12),
+    st.integers(1, 99),
+    st.integers(1, 9),
+    st.integers(1, 33),
+    st.integers(1, 12),
     st.sampled_from(address_templates),
     st.sampled_from(["", "阳光小区", "幸福里", "三里屯", "十里堡小区", "东湖花园二期", "SOHO"]),
     st.sampled_from(["plain", "chinese", "fullwidth", "traditional", "spaced"]),

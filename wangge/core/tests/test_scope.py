@@ -17,8 +17,12 @@ def test_commander_sees_whole_street_and_nothing_else(world):
     u = world.users.commander
     assert names(Person.objects.for_user(u)) == {"张伟", "陈静", "王芳", "李娜", "刘洋"}
     assert world.other_person.pk not in Person.objects.for_user(u).values_list("pk", flat=True)
-    assert set(Area.objects.for_user(u)) == {world.street, world.community, world.grid1,
-                                             world.grid2}
+    assert set(Area.objects.for_user(u)) == {
+        world.street,
+        world.community,
+        world.grid1,
+        world.grid2,
+    }
 
 
 def test_grid_leader_sees_one_grid(world):
@@ -45,8 +49,16 @@ def test_unit_assignment_narrows_to_the_unit(world):
 
 def test_outsider_and_nobody_see_nothing_of_the_street(world):
     for u in (world.users.outsider, world.users.nobody):
-        for model in (Person, Household, Unit, Building, Residence, SpecialGroup,
-                      LeaderAssignment, Estate):
+        for model in (
+            Person,
+            Household,
+            Unit,
+            Building,
+            Residence,
+            SpecialGroup,
+            LeaderAssignment,
+            Estate,
+        ):
             visible = model.objects.for_user(u)
             assert not visible.filter(scope_path__startswith=world.street.path).exists(), model
         assert not Area.objects.for_user(u).filter(path__startswith=world.street.path).exists()

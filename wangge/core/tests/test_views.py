@@ -31,8 +31,9 @@ def test_home_building_leader_goes_to_the_building(world, client_for):
 
 def test_home_unit_leader_goes_to_the_unit_households(world, client_for):
     user = world.users.nobody
-    RoleAssignment.objects.create(user=user, role=Role.UNIT_LEADER, area=world.grid1,
-                                  unit=world.u11)
+    RoleAssignment.objects.create(
+        user=user, role=Role.UNIT_LEADER, area=world.grid1, unit=world.u11
+    )
     c = client_for(user)
     r = c.get(reverse("core:home"))
     assert r.status_code == 302
@@ -64,8 +65,14 @@ def test_nav_follows_permissions(world, client_for):
         return f'href="{reverse(name)}"' in html
 
     html = client_for(world.users.admin).get(reverse("core:home")).content.decode()
-    for name in ("places:area_tree", "people:person_list", "places:household_list",
-                 "registry:import", "core:changelog", "accounts:user_list"):
+    for name in (
+        "places:area_tree",
+        "people:person_list",
+        "places:household_list",
+        "registry:import",
+        "core:changelog",
+        "accounts:user_list",
+    ):
         assert linked(html, name), name
     html = client_for(world.users.grid_leader).get(reverse("core:home")).content.decode()
     assert not linked(html, "registry:import")
@@ -84,8 +91,9 @@ def test_logs_only_for_managers(world, client_for):
 
 def test_changelog_is_scoped_and_masks(world, client_for):
     services.update_household(world.h101, {"phone": "13900000999"}, actor=world.users.commander)
-    services.update_household(world.other_household, {"householder_name": "吴某某"},
-                              actor=world.users.outsider)
+    services.update_household(
+        world.other_household, {"householder_name": "吴某某"}, actor=world.users.outsider
+    )
     c = client_for(world.users.admin)
     r = c.get(reverse("core:changelog"))
     assert r.status_code == 200
@@ -96,8 +104,9 @@ def test_changelog_is_scoped_and_masks(world, client_for):
     assert "13900000999" not in html
     assert "吴某某" not in html
     # The superuser sees both.
-    assert len(client_for(world.users.superuser).get(
-        reverse("core:changelog")).context["rows"]) == 2
+    assert (
+        len(client_for(world.users.superuser).get(reverse("core:changelog")).context["rows"]) == 2
+    )
 
 
 def test_changelog_filters(world, client_for):
@@ -118,8 +127,13 @@ def test_changelog_filters(world, client_for):
 def test_accesslog_shows_reveals_in_scope(world, client_for):
     c = client_for(world.users.grid_leader)
     c.post(reverse("places:household_reveal", args=[world.h101.pk]))
-    record_access(world.users.outsider, AccessLog.Kind.EXPORT, "远方台账", rows=12,
-                  scope_path=world.other_grid.path)
+    record_access(
+        world.users.outsider,
+        AccessLog.Kind.EXPORT,
+        "远方台账",
+        rows=12,
+        scope_path=world.other_grid.path,
+    )
     r = client_for(world.users.admin).get(reverse("core:accesslog"))
     assert r.status_code == 200
     rows = list(r.context["page"])

@@ -31,8 +31,9 @@ def bad_check(value: str) -> str:
     return value[:-1] + ("1" if last != "1" else "2")
 
 
-def write_xlsx(path: Path, rows: list[list], *, merges=(), title: str = "",
-               sheet: str = "Sheet1") -> Path:
+def write_xlsx(
+    path: Path, rows: list[list], *, merges=(), title: str = "", sheet: str = "Sheet1"
+) -> Path:
     """rows are written from the first row (or the third, after a merged title and a blank row);
     merges are (first_row, first_col, last_row, last_col, value) in 0-based sheet coordinates."""
     book = xlsxwriter.Workbook(str(path))

@@ -37,8 +37,16 @@ def test_export_columns_unmasked_and_logged(world, client_for):
     assert "人口登记表" in rows[0][0]
     header = rows[1]
     assert header[:8] == ["街道", "社区", "网格", "小区", "楼号", "单元", "楼层", "户号"]
-    assert header[8:] == ["户主姓名", "现居人数", "户联系电话", "姓名", "身份证号", "联系电话",
-                          "与户主关系", "特殊人群"]
+    assert header[8:] == [
+        "户主姓名",
+        "现居人数",
+        "户联系电话",
+        "姓名",
+        "身份证号",
+        "联系电话",
+        "与户主关系",
+        "特殊人群",
+    ]
     data = {r[11]: r for r in rows[2:]}
     assert set(data) == {"张伟", "陈静", "王芳", "李娜", "刘洋"}
     wang = data["王芳"]
@@ -51,8 +59,9 @@ def test_export_columns_unmasked_and_logged(world, client_for):
 
 
 def test_export_reimports_to_no_change(world, tmp_path):
-    import_registry(worker_sheet(tmp_path, world.zhang.id_number), area=world.grid1,
-                    actor=world.users.admin)
+    import_registry(
+        worker_sheet(tmp_path, world.zhang.id_number), area=world.grid1, actor=world.users.admin
+    )
     SpecialGroup.objects.create(person=world.li, kind="dialysis")
     path = tmp_path / "export.xlsx"
     count = export_registry(world.street, path, user=world.users.admin)
@@ -70,8 +79,26 @@ def test_edited_export_updates(world, tmp_path):
     rows = read_rows(path.read_bytes())
     header, body = rows[1], rows[2:]
     body[0][header.index("联系电话")] = "13611112222"
-    body.append(["", "", "第二网格", "阳光小区", "2", "1", 1, "101", "", "", "", "刘小洋",
-                 id18(77), "", "子女", ""])
+    body.append(
+        [
+            "",
+            "",
+            "第二网格",
+            "阳光小区",
+            "2",
+            "1",
+            1,
+            "101",
+            "",
+            "",
+            "",
+            "刘小洋",
+            id18(77),
+            "",
+            "子女",
+            "",
+        ]
+    )
     edited = write_xlsx(tmp_path / "edited.xlsx", [header, *body])
     report = import_registry(edited, area=world.grid2, actor=world.users.admin)
     assert (report.imported, report.updated, report.unchanged) == (1, 1, 0)
@@ -86,8 +113,10 @@ def test_scope_of_exports(world, client_for):
     assert outsider.get(url, {"area": world.grid1.pk}).status_code == 404
     own = read_rows(download(outsider.get(url, {"area": world.other_street.pk})))
     assert [r[11] for r in own[2:]] == ["吴敏"]
-    assert client_for(world.users.building_leader).get(
-        url, {"area": world.grid1.pk}).status_code == 404
+    assert (
+        client_for(world.users.building_leader).get(url, {"area": world.grid1.pk}).status_code
+        == 404
+    )
     leader = client_for(world.users.grid_leader)
     assert leader.get(url, {"area": world.grid2.pk}).status_code == 404
     mine = read_rows(download(leader.get(url, {"area": world.grid1.pk})))
@@ -110,8 +139,9 @@ def test_export_command(world, tmp_path):
     assert len(read_rows(target.read_bytes())) == 6
     log = AccessLog.objects.get(kind="export")
     assert log.actor is None and log.rows == 4
-    call_command("export_registry", "--area", "吉林市/船营区/北京路街道", "--output", str(target),
-                 stdout=out)
+    call_command(
+        "export_registry", "--area", "吉林市/船营区/北京路街道", "--output", str(target), stdout=out
+    )
     assert len(read_rows(target.read_bytes())) == 7
     with pytest.raises(CommandError):
         call_command("export_registry", "--area", "nowhere", "--output", str(target))

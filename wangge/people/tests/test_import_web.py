@@ -51,8 +51,9 @@ def test_upload_shows_counts_and_errors(world, client_for, tmp_path):
     assert ChangeLog.objects.filter(channel="import", actor=world.users.admin).exists()
 
     csv_response = client.get(reverse("registry:job_errors", args=[job.pk, "csv"]))
-    body = b"".join(csv_response.streaming_content if csv_response.streaming
-                    else [csv_response.content]).decode("utf-8-sig")
+    body = b"".join(
+        csv_response.streaming_content if csv_response.streaming else [csv_response.content]
+    ).decode("utf-8-sig")
     assert body.splitlines()[1].startswith(f"7,身份证号,{bad_check(id18(999))},")
     assert "filename*=UTF-8''" in csv_response["Content-Disposition"]
     xlsx = client.get(reverse("registry:job_errors", args=[job.pk, "xlsx"]))
@@ -69,8 +70,9 @@ def test_rejects_other_file_types(world, client_for):
     assert not ImportJob.objects.exists()
 
 
-def test_big_file_runs_in_background_with_progress(world, client_for, tmp_path, settings,
-                                                   monkeypatch):
+def test_big_file_runs_in_background_with_progress(
+    world, client_for, tmp_path, settings, monkeypatch
+):
     from types import SimpleNamespace
 
     from wangge.core.tasks import run_import
@@ -95,9 +97,16 @@ def test_big_file_runs_in_background_with_progress(world, client_for, tmp_path, 
 
 
 def test_job_page_polls_while_running_and_serves_partial(world, client_for):
-    job = ImportJob.objects.create(kind="registry", original_name="x.xlsx", area=world.grid1,
-                                   user=world.users.admin, scope_path=world.grid1.path,
-                                   status="running", rows_total=200, rows_done=50)
+    job = ImportJob.objects.create(
+        kind="registry",
+        original_name="x.xlsx",
+        area=world.grid1,
+        user=world.users.admin,
+        scope_path=world.grid1.path,
+        status="running",
+        rows_total=200,
+        rows_done=50,
+    )
     client = client_for(world.users.admin)
     full = client.get(reverse("registry:job", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in full and "25%" in full and "<html" in full

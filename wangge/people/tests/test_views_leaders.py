@@ -12,8 +12,12 @@ LIST = reverse("people:leader_list")
 
 def test_list_scoped_with_phones(world, client_for):
     html = client_for(world.users.commander).get(LIST).content.decode()
-    for name, phone in (("赵网格", "13700000001"), ("钱楼长", "13700000002"),
-                        ("孙单元", "13700000003"), ("周街长", "13700000004")):
+    for name, phone in (
+        ("赵网格", "13700000001"),
+        ("钱楼长", "13700000002"),
+        ("孙单元", "13700000003"),
+        ("周街长", "13700000004"),
+    ):
         assert name in html and phone in html
     html = client_for(world.users.building_leader).get(LIST).content.decode()
     assert "钱楼长" in html and "孙单元" in html
@@ -37,28 +41,41 @@ def test_create_leader(world, client_for):
     url = reverse("people:leader_create")
     html = client.get(url).content.decode()
     assert f"u:{world.u12.pk}" in html and f"b:{world.b2.pk}" not in html
-    response = client.post(url, {"role": "unit", "name": "李單元",
-                                 "phone": "１３７０００００００９",
-                                 "place": f"u:{world.u12.pk}", "active": "on"})
+    response = client.post(
+        url,
+        {
+            "role": "unit",
+            "name": "李單元",
+            "phone": "１３７０００００００９",
+            "place": f"u:{world.u12.pk}",
+            "active": "on",
+        },
+    )
     assert response.status_code == 302
     leader = LeaderAssignment.objects.get(name="李单元")
     assert leader.phone == "13700000009" and leader.unit == world.u12
     assert leader.scope_path == world.u12.scope_path
-    assert ChangeLog.objects.filter(model="people.leaderassignment",
-                                    object_id=str(leader.pk)).exists()
+    assert ChangeLog.objects.filter(
+        model="people.leaderassignment", object_id=str(leader.pk)
+    ).exists()
 
 
 def test_create_leader_place_outside_scope_or_mismatched(world, client_for):
     client = client_for(world.users.grid_leader)
     url = reverse("people:leader_create")
-    response = client.post(url, {"role": "building", "name": "越界", "phone": "13700000010",
-                                 "place": f"b:{world.b2.pk}"})
+    response = client.post(
+        url,
+        {"role": "building", "name": "越界", "phone": "13700000010", "place": f"b:{world.b2.pk}"},
+    )
     assert response.status_code == 200
-    response = client.post(url, {"role": "building", "name": "错配", "phone": "13700000010",
-                                 "place": f"u:{world.u11.pk}"})
+    response = client.post(
+        url,
+        {"role": "building", "name": "错配", "phone": "13700000010", "place": f"u:{world.u11.pk}"},
+    )
     assert "不匹配" in response.content.decode()
-    response = client.post(url, {"role": "unit", "name": "坏号", "phone": "12345",
-                                 "place": f"u:{world.u11.pk}"})
+    response = client.post(
+        url, {"role": "unit", "name": "坏号", "phone": "12345", "place": f"u:{world.u11.pk}"}
+    )
     assert response.status_code == 200
     assert not LeaderAssignment.objects.filter(name__in=["越界", "错配", "坏号"]).exists()
 
@@ -69,8 +86,16 @@ def test_edit_leader(world, client_for):
     client = client_for(world.users.commander)
     html = client.get(url).content.decode()
     assert f'value="b:{world.b1.pk}" selected' in html
-    response = client.post(url, {"role": "building", "name": "钱楼长", "phone": "13700000022",
-                                 "place": f"b:{world.b2.pk}", "active": "on"})
+    response = client.post(
+        url,
+        {
+            "role": "building",
+            "name": "钱楼长",
+            "phone": "13700000022",
+            "place": f"b:{world.b2.pk}",
+            "active": "on",
+        },
+    )
     assert response.status_code == 302
     leader.refresh_from_db()
     assert leader.building == world.b2 and leader.phone == "13700000022"

@@ -104,8 +104,12 @@ def test_export_link_only_with_export(world, client_for):
 def test_list_pagination_and_query_count(world, client_for, django_assert_max_num_queries):
     hh = world.h102
     for i in range(60):
-        p = Person.objects.create(name=f"测试{i}", id_number=make_id(10 + i, birth="19900101"),
-                                  phone=f"1360000{i:04d}", scope_path=hh.scope_path)
+        p = Person.objects.create(
+            name=f"测试{i}",
+            id_number=make_id(10 + i, birth="19900101"),
+            phone=f"1360000{i:04d}",
+            scope_path=hh.scope_path,
+        )
         Residence.objects.create(person=p, household=hh, relation="member")
         SpecialGroup.objects.create(person=p, kind="chronic")
     client = client_for(world.users.commander)
@@ -127,8 +131,9 @@ def test_detail_masked_then_reveal_logged(world, client_for):
     assert "户籍在此" in html and "实际居住" in html
     assert not AccessLog.objects.exists()
 
-    response = client.post(reverse("people:person_reveal", args=[world.zhang.pk]),
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("people:person_reveal", args=[world.zhang.pk]), HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert world.zhang.id_number in html and world.zhang.phone in html
@@ -156,8 +161,12 @@ def test_outsider_404_on_detail_and_edit(world, client_for):
     client = client_for(world.users.outsider)
     for name in ("people:person_detail", "people:person_edit", "people:residence_add"):
         assert client.get(reverse(name, args=[world.zhang.pk])).status_code == 404
-    assert client.post(reverse("people:person_edit", args=[world.zhang.pk]),
-                       {"name": "改名"}).status_code == 404
+    assert (
+        client.post(
+            reverse("people:person_edit", args=[world.zhang.pk]), {"name": "改名"}
+        ).status_code
+        == 404
+    )
     world.zhang.refresh_from_db()
     assert world.zhang.name == "张伟"
 
@@ -170,10 +179,16 @@ def test_anonymous_redirected_to_login(world, client):
 
 def test_detail_history_masked(world, client_for):
     client = client_for(world.users.commander)
-    client.post(reverse("people:person_edit", args=[world.zhang.pk]), {
-        "name": "张伟", "id_number": world.zhang.id_number, "phone": "13812345678",
-        "has_smartphone": "on", "special_groups": ["dialysis"],
-    })
+    client.post(
+        reverse("people:person_edit", args=[world.zhang.pk]),
+        {
+            "name": "张伟",
+            "id_number": world.zhang.id_number,
+            "phone": "13812345678",
+            "has_smartphone": "on",
+            "special_groups": ["dialysis"],
+        },
+    )
     html = client.get(detail(world.zhang)).content.decode()
     assert "变更记录" in html
     assert "138****5678" in html and "13812345678" not in html
@@ -185,8 +200,7 @@ def test_volunteer_cannot_edit(world, client_for):
     html = client.get(detail(world.zhang)).content.decode()
     assert reverse("people:person_edit", args=[world.zhang.pk]) not in html
     assert client.get(reverse("people:person_edit", args=[world.zhang.pk])).status_code == 403
-    response = client.post(reverse("people:person_edit", args=[world.zhang.pk]),
-                           {"name": "改名"})
+    response = client.post(reverse("people:person_edit", args=[world.zhang.pk]), {"name": "改名"})
     assert response.status_code == 403
     assert client.get(reverse("people:person_create")).status_code == 403
     world.zhang.refresh_from_db()
@@ -200,10 +214,17 @@ def test_edit_person(world, client_for):
     assert page.status_code == 200
     # The edit form shows the full ID number: that view is logged.
     assert AccessLog.objects.filter(object_id=str(world.zhang.pk)).count() == 1
-    response = client.post(url, {
-        "name": "張偉", "id_number": world.zhang.id_number, "phone": "１３９１２３４５６７８",
-        "notes": "腿脚不便", "has_smartphone": "", "special_groups": ["immobile", "no_smartphone"],
-    })
+    response = client.post(
+        url,
+        {
+            "name": "張偉",
+            "id_number": world.zhang.id_number,
+            "phone": "１３９１２３４５６７８",
+            "notes": "腿脚不便",
+            "has_smartphone": "",
+            "special_groups": ["immobile", "no_smartphone"],
+        },
+    )
     assert response.status_code == 302
     world.zhang.refresh_from_db()
     assert world.zhang.name == "张伟"
@@ -211,7 +232,9 @@ def test_edit_person(world, client_for):
     assert world.zhang.notes == "腿脚不便"
     assert world.zhang.has_smartphone is False
     assert set(world.zhang.special_groups.values_list("kind", flat=True)) == {
-        "immobile", "no_smartphone"}
+        "immobile",
+        "no_smartphone",
+    }
     row = ChangeLog.objects.filter(model="people.person", object_id=str(world.zhang.pk)).first()
     assert row.actor == world.users.grid_leader
     assert row.after["phone"] == "13912345678"
@@ -219,9 +242,14 @@ def test_edit_person(world, client_for):
 
 def test_edit_duplicate_id_is_refused(world, client_for):
     client = client_for(world.users.commander)
-    response = client.post(reverse("people:person_edit", args=[world.zhang.pk]), {
-        "name": "张伟", "id_number": world.wang.id_number, "phone": world.zhang.phone,
-    })
+    response = client.post(
+        reverse("people:person_edit", args=[world.zhang.pk]),
+        {
+            "name": "张伟",
+            "id_number": world.wang.id_number,
+            "phone": world.zhang.phone,
+        },
+    )
     assert response.status_code == 200
     assert "该身份证号已登记" in response.content.decode()
     world.zhang.refresh_from_db()
@@ -233,11 +261,20 @@ def test_create_in_household(world, client_for):
     url = reverse("people:person_create") + f"?household={world.h101.pk}"
     assert client.get(url).status_code == 200
     new_id = make_id(30, birth="20150601", sex="F")
-    response = client.post(url, {
-        "name": "張小雨", "id_number": new_id.replace("2", "２"), "phone": "",
-        "household": world.h101.pk, "relation": "member", "registered": "on", "living": "on",
-        "has_smartphone": "", "special_groups": ["online_school"],
-    })
+    response = client.post(
+        url,
+        {
+            "name": "張小雨",
+            "id_number": new_id.replace("2", "２"),
+            "phone": "",
+            "household": world.h101.pk,
+            "relation": "member",
+            "registered": "on",
+            "living": "on",
+            "has_smartphone": "",
+            "special_groups": ["online_school"],
+        },
+    )
     assert response.status_code == 302, response.content.decode()
     person = Person.objects.get(id_number=new_id)
     assert person.name == "张小雨"
@@ -252,10 +289,15 @@ def test_create_in_household(world, client_for):
 
 def test_create_in_area(world, client_for):
     client = client_for(world.users.commander)
-    response = client.post(reverse("people:person_create"), {
-        "name": "返乡人员甲", "phone": "13566667777", "area": world.grid2.pk,
-        "has_smartphone": "on",
-    })
+    response = client.post(
+        reverse("people:person_create"),
+        {
+            "name": "返乡人员甲",
+            "phone": "13566667777",
+            "area": world.grid2.pk,
+            "has_smartphone": "on",
+        },
+    )
     assert response.status_code == 302
     person = Person.objects.get(name="返乡人员甲")
     assert person.home_area == world.grid2
@@ -267,9 +309,15 @@ def test_create_bad_check_digit_creates_nothing(world, client_for):
     client = client_for(world.users.commander)
     bad = make_id(31)[:-1] + ("0" if make_id(31)[-1] != "0" else "1")
     count = Person.objects.count()
-    response = client.post(reverse("people:person_create"), {
-        "name": "错号", "id_number": bad, "area": world.grid1.pk, "special_groups": ["chronic"],
-    })
+    response = client.post(
+        reverse("people:person_create"),
+        {
+            "name": "错号",
+            "id_number": bad,
+            "area": world.grid1.pk,
+            "special_groups": ["chronic"],
+        },
+    )
     assert response.status_code == 200
     assert "校验位错误" in response.content.decode()
     assert Person.objects.count() == count
@@ -283,7 +331,8 @@ def test_create_scoped_choices(world, client_for):
     assert client.get(url).status_code == 404
     html = client.get(reverse("people:person_create")).content.decode()
     assert "第一网格" not in html and "远方网格" in html
-    response = client.post(reverse("people:person_create"),
-                           {"name": "越界", "area": world.grid1.pk})
+    response = client.post(
+        reverse("people:person_create"), {"name": "越界", "area": world.grid1.pk}
+    )
     assert response.status_code == 200
     assert not Person.objects.filter(name="越界").exists()

@@ -21,8 +21,9 @@ def test_end_residence(world, client_for):
     res.refresh_from_db()
     assert res.until == dt.date(2022, 4, 1)
     assert res.living is False
-    assert ChangeLog.objects.filter(model="people.residence", object_id=str(res.pk),
-                                    actor=world.users.grid_leader).exists()
+    assert ChangeLog.objects.filter(
+        model="people.residence", object_id=str(res.pk), actor=world.users.grid_leader
+    ).exists()
     html = client.get(reverse("people:person_detail", args=[world.zhang_wife.pk])).content.decode()
     assert "2022-04-01 迁出" in html
 
@@ -31,7 +32,8 @@ def test_end_residence_future_date_refused(world, client_for):
     res = Residence.objects.get(person=world.zhang_wife)
     future = timezone.localdate() + dt.timedelta(days=3)
     response = client_for(world.users.grid_leader).post(
-        reverse("people:residence_end", args=[res.pk]), {"until": future.isoformat()})
+        reverse("people:residence_end", args=[res.pk]), {"until": future.isoformat()}
+    )
     assert response.status_code == 200
     assert "迁出日期不能晚于今天" in response.content.decode()
     res.refresh_from_db()
@@ -52,8 +54,10 @@ def test_add_residence_search_and_save(world, client_for):
     url = reverse("people:residence_add", args=[world.li.pk])
     html = client.get(url, {"q": "刘洋"}).content.decode()
     assert f'value="{world.h2_101.pk}"' in html
-    response = client.post(url, {"household": world.h2_101.pk, "relation": "tenant",
-                                 "living": "on", "since": "2022-03-20"})
+    response = client.post(
+        url,
+        {"household": world.h2_101.pk, "relation": "tenant", "living": "on", "since": "2022-03-20"},
+    )
     assert response.status_code == 302
     res = Residence.objects.get(person=world.li, household=world.h2_101)
     assert res.relation == "tenant" and res.living and not res.registered
@@ -68,8 +72,9 @@ def test_add_residence_household_outside_scope_refused(world, client_for):
     url = reverse("people:residence_add", args=[world.li.pk])
     html = client.get(url, {"q": "刘洋"}).content.decode()
     assert f'value="{world.h2_101.pk}"' not in html
-    response = client.post(url, {"household": world.h2_101.pk, "relation": "tenant",
-                                 "living": "on"})
+    response = client.post(
+        url, {"household": world.h2_101.pk, "relation": "tenant", "living": "on"}
+    )
     assert response.status_code == 200
     assert "请选择住户" in response.content.decode()
     assert not Residence.objects.filter(person=world.li, household=world.h2_101).exists()

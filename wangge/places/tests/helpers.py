@@ -18,9 +18,15 @@ def grow(world, n: int = 12, tag: str = "x") -> None:
     extra_unit = Unit.objects.create(building=extra, number="1")
     for i in range(n):
         for u in (unit, extra_unit):
-            hh = Household.objects.create(building=u.building, unit=u, floor=i % 6 + 1,
-                                          room=f"{i + 1}0{u.pk}", householder_name=f"住户{i}",
-                                          people_count=1, phone=f"1390000{i:04d}")
+            hh = Household.objects.create(
+                building=u.building,
+                unit=u,
+                floor=i % 6 + 1,
+                room=f"{i + 1}0{u.pk}",
+                householder_name=f"住户{i}",
+                people_count=1,
+                phone=f"1390000{i:04d}",
+            )
             p = Person.objects.create(name=f"居民{tag}{i}{u.pk}", scope_path=hh.scope_path)
             Residence.objects.create(person=p, household=hh, relation="householder")
             SpecialGroup.objects.create(person=p, kind=SpecialGroup.Kind.PREGNANT)

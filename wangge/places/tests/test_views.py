@@ -32,27 +32,36 @@ def test_area_pages_in_scope(world, client_for):
 
 
 def test_breadcrumbs_link_only_in_scope(world, client_for):
-    html = get(client_for(world.users.grid_leader), "places:area_detail",
-               world.grid1.pk).content.decode()
+    html = get(
+        client_for(world.users.grid_leader), "places:area_detail", world.grid1.pk
+    ).content.decode()
     assert "北京路街道" in html and "兴华社区" in html
     assert reverse("places:area_detail", args=[world.street.pk]) + '"' not in html
     assert reverse("places:area_detail", args=[world.community.pk]) + '"' not in html
-    html = get(client_for(world.users.commander), "places:area_detail",
-               world.grid1.pk).content.decode()
+    html = get(
+        client_for(world.users.commander), "places:area_detail", world.grid1.pk
+    ).content.decode()
     assert reverse("places:area_detail", args=[world.street.pk]) + '"' in html
 
 
 def test_outsider_gets_404_on_every_detail(world, client_for):
     c = client_for(world.users.outsider)
     for name, pk in [
-        ("places:area_detail", world.street.pk), ("places:area_detail", world.grid1.pk),
-        ("places:area_detail", world.community.pk), ("places:estate_detail", world.estate.pk),
-        ("places:building_detail", world.b1.pk), ("places:building_map", world.b1.pk),
-        ("places:leaders_notice", world.b1.pk), ("places:leaders_notice_grid", world.grid1.pk),
+        ("places:area_detail", world.street.pk),
+        ("places:area_detail", world.grid1.pk),
+        ("places:area_detail", world.community.pk),
+        ("places:estate_detail", world.estate.pk),
+        ("places:building_detail", world.b1.pk),
+        ("places:building_map", world.b1.pk),
+        ("places:leaders_notice", world.b1.pk),
+        ("places:leaders_notice_grid", world.grid1.pk),
         ("places:leaders_notice_grid", world.community.pk),
-        ("places:household_detail", world.h101.pk), ("places:household_edit", world.h101.pk),
-        ("places:building_edit", world.b1.pk), ("places:estate_edit", world.estate.pk),
-        ("places:unit_create", world.b1.pk), ("places:household_create", world.b1.pk),
+        ("places:household_detail", world.h101.pk),
+        ("places:household_edit", world.h101.pk),
+        ("places:building_edit", world.b1.pk),
+        ("places:estate_edit", world.estate.pk),
+        ("places:unit_create", world.b1.pk),
+        ("places:household_create", world.b1.pk),
         ("places:area_create", world.community.pk),
     ]:
         assert get(c, name, pk).status_code == 404, name
@@ -65,11 +74,25 @@ def test_outsider_gets_404_on_every_detail(world, client_for):
 
 def test_outsider_lists_show_nothing_of_the_street(world, client_for):
     c = client_for(world.users.outsider)
-    names = ["北京路街道", "兴华社区", "第一网格", "第二网格", "阳光小区", "张伟", "王芳", "李娜",
-             "刘洋"]
-    for url in [reverse("places:building_list"), reverse("places:household_list"),
-                reverse("places:household_list") + "?q=zw", reverse("places:area_tree"),
-                reverse("places:building_list") + "?q=阳光", reverse("core:home")]:
+    names = [
+        "北京路街道",
+        "兴华社区",
+        "第一网格",
+        "第二网格",
+        "阳光小区",
+        "张伟",
+        "王芳",
+        "李娜",
+        "刘洋",
+    ]
+    for url in [
+        reverse("places:building_list"),
+        reverse("places:household_list"),
+        reverse("places:household_list") + "?q=zw",
+        reverse("places:area_tree"),
+        reverse("places:building_list") + "?q=阳光",
+        reverse("core:home"),
+    ]:
         html = c.get(url).content.decode()
         for name in names:
             assert name not in html, (url, name)
@@ -90,8 +113,12 @@ def test_estate_detail(world, client_for):
     html = r.content.decode()
     assert "阳光小区" in html and "1号楼" in html and "2号楼" in html
     # The estate belongs to the community: a grid leader does not see it.
-    assert get(client_for(world.users.grid_leader), "places:estate_detail",
-               world.estate.pk).status_code == 404
+    assert (
+        get(
+            client_for(world.users.grid_leader), "places:estate_detail", world.estate.pk
+        ).status_code
+        == 404
+    )
 
 
 def test_area_dashboard_counts(world, client_for):
@@ -142,19 +169,21 @@ def test_tree_full_page_and_htmx_partial(world, client_for):
     assert partial["Vary"].count("HX-Request") == 1
     assert "HX-Request" in c.get(url)["Vary"]
     # A grid opens onto its estates, an estate onto the grid's buildings in it.
-    body = c.get(reverse("places:area_tree") + f"?area={world.grid1.pk}",
-                 headers={"HX-Request": "true"}).content.decode()
+    body = c.get(
+        reverse("places:area_tree") + f"?area={world.grid1.pk}", headers={"HX-Request": "true"}
+    ).content.decode()
     assert "阳光小区" in body and f"grid={world.grid1.pk}&amp;estate={world.estate.pk}" in body
-    body = c.get(reverse("places:area_tree") + f"?grid={world.grid1.pk}&estate={world.estate.pk}",
-                 headers={"HX-Request": "true"}).content.decode()
+    body = c.get(
+        reverse("places:area_tree") + f"?grid={world.grid1.pk}&estate={world.estate.pk}",
+        headers={"HX-Request": "true"},
+    ).content.decode()
     assert "1号楼" in body and "2号楼" not in body
 
 
 def test_tree_roots_follow_scope(world, client_for):
     html = client_for(world.users.grid_leader).get(reverse("places:area_tree")).content.decode()
     assert "第一网格" in html and "北京路街道" not in html
-    html = client_for(world.users.building_leader).get(
-        reverse("places:area_tree")).content.decode()
+    html = client_for(world.users.building_leader).get(reverse("places:area_tree")).content.decode()
     assert reverse("places:building_detail", args=[world.b1.pk]) in html
 
 
@@ -177,23 +206,32 @@ def test_building_list_search_and_filters(world, client_for):
 def test_building_detail(world, client_for):
     r = get(client_for(world.users.commander), "places:building_detail", world.b1.pk)
     html = r.content.decode()
-    for text in ("钱楼长", "13700000002", "赵网格", "孙单元",
-                 reverse("places:building_map", args=[world.b1.pk]),
-                 reverse("places:leaders_notice", args=[world.b1.pk]),
-                 f"{reverse('registry:export')}?area={world.grid1.pk}"):
+    for text in (
+        "钱楼长",
+        "13700000002",
+        "赵网格",
+        "孙单元",
+        reverse("places:building_map", args=[world.b1.pk]),
+        reverse("places:leaders_notice", args=[world.b1.pk]),
+        f"{reverse('registry:export')}?area={world.grid1.pk}",
+    ):
         assert text in html, text
     assert r.context["total"].households == 3
     # A building leader cannot export: no export link.
-    html = get(client_for(world.users.building_leader), "places:building_detail",
-               world.b1.pk).content.decode()
+    html = get(
+        client_for(world.users.building_leader), "places:building_detail", world.b1.pk
+    ).content.decode()
     assert reverse("registry:export") not in html
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hans"])
 def test_pages_render_in_either_language(world, client_for, lang):
     c = client_for(world.users.commander)
-    for name, pk in [("places:area_detail", world.street.pk), ("places:building_map", world.b1.pk),
-                     ("places:household_detail", world.h101.pk)]:
+    for name, pk in [
+        ("places:area_detail", world.street.pk),
+        ("places:building_map", world.b1.pk),
+        ("places:household_detail", world.h101.pk),
+    ]:
         assert get(c, name, pk, headers={"Accept-Language": lang}).status_code == 200
     c.post(reverse("set_language"), {"language": lang})
     assert get(c, "places:area_detail", world.grid1.pk).status_code == 200

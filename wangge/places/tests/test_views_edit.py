@@ -12,8 +12,15 @@ pytestmark = pytest.mark.django_db
 
 
 def household_data(world, **over):
-    data = {"unit": world.u11.pk, "room": "101", "floor": "1", "householder_name": "张伟",
-            "people_count": "2", "phone": "13900000101", "notes": ""}
+    data = {
+        "unit": world.u11.pk,
+        "room": "101",
+        "floor": "1",
+        "householder_name": "张伟",
+        "people_count": "2",
+        "phone": "13900000101",
+        "notes": "",
+    }
     data.update(over)
     return data
 
@@ -22,8 +29,9 @@ def test_household_edit_normalises_and_logs(world, client_for):
     c = client_for(world.users.grid_leader)
     url = reverse("places:household_edit", args=[world.h101.pk])
     assert c.get(url).status_code == 200
-    r = c.post(url, household_data(world, phone="139 0000 0999", people_count="3",
-                                   householder_name="張偉"))
+    r = c.post(
+        url, household_data(world, phone="139 0000 0999", people_count="3", householder_name="張偉")
+    )
     assert r.status_code == 302
     world.h101.refresh_from_db()
     assert world.h101.phone == "13900000999" and world.h101.people_count == 3
@@ -53,15 +61,18 @@ def test_household_edit_needs_change_in_scope(world, client_for):
     url = reverse("places:household_edit", args=[world.h101.pk])
     assert client_for(world.users.volunteer).get(url).status_code == 404
     assert client_for(world.users.outsider).post(url, household_data(world)).status_code == 404
-    assert client_for(world.users.building_leader).get(
-        reverse("places:household_edit", args=[world.h2_101.pk])).status_code == 404
+    assert (
+        client_for(world.users.building_leader)
+        .get(reverse("places:household_edit", args=[world.h2_101.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_household_create_derives_floor(world, client_for):
     c = client_for(world.users.building_leader)
     url = reverse("places:household_create", args=[world.b1.pk])
-    r = c.post(url, household_data(world, unit=world.u12.pk, room="502室", floor="",
-                                   phone=""))
+    r = c.post(url, household_data(world, unit=world.u12.pk, room="502室", floor="", phone=""))
     assert r.status_code == 302
     hh = Household.objects.get(unit=world.u12, room="502")
     assert hh.floor == 5 and hh.scope_path == world.u12.scope_path
@@ -89,8 +100,10 @@ def test_building_create_and_edit(world, client_for):
     assert Building.objects.filter(area=world.grid1).count() == 2
     # Edit
     edit = reverse("places:building_edit", args=[b.pk])
-    r = c.post(edit, {"area": world.grid1.pk, "number": "5", "floors": "9", "name": "",
-                      "address": "北京路5号"})
+    r = c.post(
+        edit,
+        {"area": world.grid1.pk, "number": "5", "floors": "9", "name": "", "address": "北京路5号"},
+    )
     assert r.status_code == 302
     b.refresh_from_db()
     assert b.floors == 9 and b.address == "北京路5号"
@@ -102,26 +115,35 @@ def test_building_create_without_any_grid_is_404(world, client_for):
 
 def test_unit_estate_area_create(world, client_for):
     c = client_for(world.users.commander)
-    r = c.post(reverse("places:unit_create", args=[world.b2.pk]),
-               {"number": "二单元", "rooms_per_floor": "2"})
+    r = c.post(
+        reverse("places:unit_create", args=[world.b2.pk]),
+        {"number": "二单元", "rooms_per_floor": "2"},
+    )
     assert r.status_code == 302
     assert Unit.objects.filter(building=world.b2, number="2").exists()
-    r = c.post(reverse("places:unit_create", args=[world.b2.pk]),
-               {"number": "2", "rooms_per_floor": "2"})
+    r = c.post(
+        reverse("places:unit_create", args=[world.b2.pk]), {"number": "2", "rooms_per_floor": "2"}
+    )
     assert r.status_code == 200 and "alert-danger" in r.content.decode()
 
-    r = c.post(reverse("places:estate_create", args=[world.community.pk]),
-               {"name": "新华小区", "gates": "2", "property_phone": "0432-62345678"})
+    r = c.post(
+        reverse("places:estate_create", args=[world.community.pk]),
+        {"name": "新华小区", "gates": "2", "property_phone": "0432-62345678"},
+    )
     assert r.status_code == 302
     estate = Estate.objects.get(name="新华小区")
-    r = c.post(reverse("places:estate_edit", args=[estate.pk]),
-               {"name": "新华小区", "gates": "3", "property_phone": "abc"})
+    r = c.post(
+        reverse("places:estate_edit", args=[estate.pk]),
+        {"name": "新华小区", "gates": "3", "property_phone": "abc"},
+    )
     assert r.status_code == 200 and "property_phone" in r.context["form"].errors
 
     assert c.get(reverse("places:area_create", args=[world.community.pk])).status_code == 404
     c = client_for(world.users.admin)
-    r = c.post(reverse("places:area_create", args=[world.community.pk]),
-               {"name": "第三网格", "wechat_group": "三网格群"})
+    r = c.post(
+        reverse("places:area_create", args=[world.community.pk]),
+        {"name": "第三网格", "wechat_group": "三网格群"},
+    )
     assert r.status_code == 302
     grid3 = Area.objects.get(name="第三网格")
     assert grid3.level == Area.Level.GRID and grid3.parent == world.community

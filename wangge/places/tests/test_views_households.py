@@ -23,22 +23,32 @@ def test_list_is_scoped_and_masked(world, client_for):
     c = client_for(world.users.commander)
     r = c.get(reverse("places:household_list"))
     html = r.content.decode()
-    assert {h.pk for h in r.context["page"]} == {world.h101.pk, world.h102.pk, world.h201.pk,
-                                                 world.h2_101.pk}
+    assert {h.pk for h in r.context["page"]} == {
+        world.h101.pk,
+        world.h102.pk,
+        world.h201.pk,
+        world.h2_101.pk,
+    }
     assert "139****0101" in html and "13900000101" not in html
-    assert listed(client_for(world.users.grid_leader)) == [world.h101.pk, world.h102.pk,
-                                                           world.h201.pk]
+    assert listed(client_for(world.users.grid_leader)) == [
+        world.h101.pk,
+        world.h102.pk,
+        world.h201.pk,
+    ]
     assert listed(client_for(world.users.nobody)) == []
 
 
-@pytest.mark.parametrize("q, expected", [
-    ("张伟", "h101"),       # householder name
-    ("zw", "h101"),         # pinyin initials
-    ("0101", "h101"),       # household phone tail
-    ("0003", "h102"),       # a resident's phone tail (王芳 13800000003)
-    ("201", "h201"),        # room
-    ("刘洋", "h2_101"),
-])
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("张伟", "h101"),  # householder name
+        ("zw", "h101"),  # pinyin initials
+        ("0101", "h101"),  # household phone tail
+        ("0003", "h102"),  # a resident's phone tail (王芳 13800000003)
+        ("201", "h201"),  # room
+        ("刘洋", "h2_101"),
+    ],
+)
 def test_search(world, client_for, q, expected):
     found = listed(client_for(world.users.commander), q=q)
     assert getattr(world, expected).pk in found
@@ -89,7 +99,8 @@ def test_household_list_query_count_is_pinned(world, client_for, django_assert_m
 
 def test_detail(world, client_for):
     r = client_for(world.users.grid_leader).get(
-        reverse("places:household_detail", args=[world.h101.pk]))
+        reverse("places:household_detail", args=[world.h101.pk])
+    )
     assert r.status_code == 200
     html = r.content.decode()
     assert "张伟" in html and "陈静" in html
@@ -100,8 +111,11 @@ def test_detail(world, client_for):
     assert "钱楼长" in html and "孙单元" in html
     assert reverse("places:household_edit", args=[world.h101.pk]) in html
     # A volunteer may look but not edit.
-    html = client_for(world.users.volunteer).get(
-        reverse("places:household_detail", args=[world.h101.pk])).content.decode()
+    html = (
+        client_for(world.users.volunteer)
+        .get(reverse("places:household_detail", args=[world.h101.pk]))
+        .content.decode()
+    )
     assert reverse("places:household_edit", args=[world.h101.pk]) not in html
 
 

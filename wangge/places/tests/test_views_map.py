@@ -48,8 +48,11 @@ def test_map_vacant_and_empty(world, client_for):
     world.h101.residences.all().delete()
     world.h101.people_count = 0
     world.h101.save()
-    html = client_for(world.users.grid_leader).get(
-        reverse("places:building_map", args=[world.b1.pk])).content.decode()
+    html = (
+        client_for(world.users.grid_leader)
+        .get(reverse("places:building_map", args=[world.b1.pk]))
+        .content.decode()
+    )
     found = cells(html)
     assert 'data-status="vacant"' in found[world.h201.pk]
     assert 'data-status="empty"' in found[world.h101.pk]
@@ -87,16 +90,22 @@ def test_map_query_count_is_pinned(world, client_for, django_assert_max_num_quer
 
 
 def test_notice_lists_the_five_leaders(world, client_for):
-    LeaderAssignment.objects.create(role="road", name="吴路长", phone="13700000005",
-                                    area=world.street, label="北京路")
+    LeaderAssignment.objects.create(
+        role="road", name="吴路长", phone="13700000005", area=world.street, label="北京路"
+    )
     r = client_for(world.users.building_leader).get(
-        reverse("places:leaders_notice", args=[world.b1.pk]))
+        reverse("places:leaders_notice", args=[world.b1.pk])
+    )
     assert r.status_code == 200
     html = r.content.decode()
     assert "五长信息公示" in html
-    for name, phone in [("周街长", "13700000004"), ("吴路长", "13700000005"),
-                        ("赵网格", "13700000001"), ("钱楼长", "13700000002"),
-                        ("孙单元", "13700000003")]:
+    for name, phone in [
+        ("周街长", "13700000004"),
+        ("吴路长", "13700000005"),
+        ("赵网格", "13700000001"),
+        ("钱楼长", "13700000002"),
+        ("孙单元", "13700000003"),
+    ]:
         assert name in html and phone in html
     assert "北京路街道" in html and "阳光小区 1号楼" in html
     assert html.count('<article class="wg-notice">') == 1
@@ -111,8 +120,11 @@ def test_notice_in_bulk(world, client_for):
     html = c.get(reverse("places:leaders_notice_grid", args=[world.grid1.pk])).content.decode()
     assert html.count('<article class="wg-notice">') == 1 and "钱楼长" in html
     # A grid leader's bulk print only has their grid's buildings.
-    html = client_for(world.users.grid_leader).get(
-        reverse("places:leaders_notice_grid", args=[world.grid1.pk])).content.decode()
+    html = (
+        client_for(world.users.grid_leader)
+        .get(reverse("places:leaders_notice_grid", args=[world.grid1.pk]))
+        .content.decode()
+    )
     assert html.count('<article class="wg-notice">') == 1
 
 

@@ -26,6 +26,7 @@ class Command(BaseCommand):
             token, key = issue_token(user, name, actor=None)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
-        self.stderr.write(f"token {token.prefix}… issued for {username}; "
-                          "the key is shown only now:")
+        self.stderr.write(
+            f"token {token.prefix}… issued for {username}; the key is shown only now:"
+        )
         self.stdout.write(key)

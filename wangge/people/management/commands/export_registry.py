@@ -14,8 +14,11 @@ class Command(BaseCommand):
     help = "Export the registry of an area to .xlsx."
 
     def add_arguments(self, parser):
-        parser.add_argument("--area", required=True,
-                            help="a code, #id, or a path of names such as 吉林市/船营区/北京路街道")
+        parser.add_argument(
+            "--area",
+            required=True,
+            help="a code, #id, or a path of names such as 吉林市/船营区/北京路街道",
+        )
         parser.add_argument("--output", required=True, help="the .xlsx file to write")
 
     def handle(self, *args, **options):

@@ -38,14 +38,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--area", default="",
-                            help="area for rows without 街道/社区/网格 columns: a code, #id, or a "
-                                 "path of names such as 吉林市/船营区/北京路街道/兴华社区 "
-                                 "(created when it does not exist)")
+        parser.add_argument(
+            "--area",
+            default="",
+            help="area for rows without 街道/社区/网格 columns: a code, #id, or a "
+            "path of names such as 吉林市/船营区/北京路街道/兴华社区 "
+            "(created when it does not exist)",
+        )
         parser.add_argument("--report", default="", help="write rejected rows to this CSV file")
-        parser.add_argument("--no-create-areas", action="store_true",
-                            help="reject rows naming areas that do not exist instead of "
-                                 "creating them")
+        parser.add_argument(
+            "--no-create-areas",
+            action="store_true",
+            help="reject rows naming areas that do not exist instead of creating them",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -56,8 +61,9 @@ class Command(BaseCommand):
         new_request_id()
         area = area_from_ref(options["area"], create=create) if options["area"] else None
         try:
-            report = import_registry(path, name=path.name, area=area, actor=None,
-                                     create_areas=create)
+            report = import_registry(
+                path, name=path.name, area=area, actor=None, create_areas=create
+            )
         except ImportFormatError as exc:
             raise CommandError(f"cannot read {path}: {exc}") from exc
         if options["report"]:
