@@ -4,6 +4,7 @@ households."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.scope import ScopedModel, ScopedQuerySet
@@ -177,12 +178,12 @@ class Building(NumberedNode, ScopedModel):
         ]
 
     def __str__(self) -> str:
-        label = self.name or f"{self.number}号楼"
+        label = self.label
         return f"{self.estate.name} {label}" if self.estate_id and self.estate else label
 
     @property
     def label(self) -> str:
-        return self.name or f"{self.number}号楼"
+        return self.name or gettext("%(number)s号楼") % {"number": self.number}
 
     def compute_path(self) -> str:
         return f"{self.area.path}b{self.pk}/"
@@ -208,7 +209,10 @@ class Unit(NumberedNode, ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.building} {self.number}单元"
+        return gettext("%(building)s %(number)s单元") % {
+            "building": self.building,
+            "number": self.number,
+        }
 
     @property
     def floor_count(self) -> int:
@@ -248,7 +252,11 @@ class Household(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.building.label}{self.unit.number}单元{self.room}室"
+        return gettext("%(building)s%(unit)s单元%(room)s室") % {
+            "building": self.building.label,
+            "unit": self.unit.number,
+            "room": self.room,
+        }
 
     @property
     def address(self) -> str:

@@ -50,8 +50,17 @@ class Entry:
         return f"line {self.line}: {ctx}{self.msgid!r}"
 
 
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b",
-            "f": "\f", "v": "\v"}
+_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    '"': '"',
+    "\\": "\\",
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+}
 
 
 def _unquote(text: str) -> str:
@@ -90,8 +99,10 @@ def parse_po(path: Path) -> list[Entry]:
         m = re.match(r"(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?\s+(\".*\")$", line)
         if m:
             keyword, index, value = m.group(1), m.group(2), _unquote(m.group(3))
-            if keyword in ("msgctxt", "msgid") and current is not None and (
-                keyword == "msgctxt" or target is None or target[0] != "msgctxt"
+            if (
+                keyword in ("msgctxt", "msgid")
+                and current is not None
+                and (keyword == "msgctxt" or target is None or target[0] != "msgctxt")
             ):
                 finish()
             if current is None:
@@ -161,7 +172,11 @@ def test_parser_reads_multiline_plural_and_context(tmp_path):
 
 def test_placeholders():
     assert placeholders("%(s).1f 秒 %(n)d 条 %(name)s %s 100%%") == [
-        ("", "s"), ("n", "d"), ("name", "s"), ("s", "f")]
+        ("", "s"),
+        ("n", "d"),
+        ("name", "s"),
+        ("s", "f"),
+    ]
 
 
 # --- the catalogs ---------------------------------------------------------------------------
@@ -188,19 +203,27 @@ def test_english_catalog_is_complete(en_messages):
     assert not untranslated, "untranslated entries:\n" + "\n".join(untranslated)
     fuzzy = [str(e) for e in en_messages if "fuzzy" in e.flags]
     assert not fuzzy, "fuzzy entries:\n" + "\n".join(fuzzy)
-    wrong_plurals = [str(e) for e in en_messages
-                     if e.msgid_plural is not None and sorted(e.msgstr_plural) != [0, 1]]
+    wrong_plurals = [
+        str(e)
+        for e in en_messages
+        if e.msgid_plural is not None and sorted(e.msgstr_plural) != [0, 1]
+    ]
     assert not wrong_plurals, "English needs msgstr[0] and msgstr[1]:\n" + "\n".join(wrong_plurals)
 
 
 def test_english_is_english(en_messages):
     """No msgstr is a copy of its Chinese msgid. Chinese may only appear where it names a
     column of the (Chinese) import file, always next to its English gloss."""
-    copied = [str(e) for e in en_messages if any(t == e.msgid for t in e.translations)
-              and CJK.search(e.msgid)]
+    copied = [
+        str(e)
+        for e in en_messages
+        if any(t == e.msgid for t in e.translations) and CJK.search(e.msgid)
+    ]
     assert not copied, "msgstr copied from the msgid:\n" + "\n".join(copied)
     mostly_chinese = [
-        str(e) for e in en_messages for t in e.translations
+        str(e)
+        for e in en_messages
+        for t in e.translations
         if len(CJK.findall(t)) > len(re.findall(r"[A-Za-z]", t))
     ]
     assert not mostly_chinese, "msgstr not in English:\n" + "\n".join(mostly_chinese)
@@ -236,9 +259,12 @@ def test_compiled_english_catalog_matches_po(en_messages):
     with translation.override("en"):
         for e in en_messages:
             if e.msgid_plural is not None:
-                got = [translation.npgettext(e.msgctxt, e.msgid, e.msgid_plural, n)
-                       if e.msgctxt else translation.ngettext(e.msgid, e.msgid_plural, n)
-                       for n in (1, 2)]
+                got = [
+                    translation.npgettext(e.msgctxt, e.msgid, e.msgid_plural, n)
+                    if e.msgctxt
+                    else translation.ngettext(e.msgid, e.msgid_plural, n)
+                    for n in (1, 2)
+                ]
             elif e.msgctxt:
                 got = [translation.pgettext(e.msgctxt, e.msgid)]
             else:
