@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "wangge.accounts",
     "wangge.places",
     "wangge.people",
+    "wangge.testing",
     "wangge.api",
 ]
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("places/", include("wangge.places.urls")),
     path("people/", include("wangge.people.urls")),
     path("registry/", include("wangge.people.urls_registry")),
+    path("testing/", include("wangge.testing.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -34,6 +34,7 @@ install_handlers(api)
 def _register_routers() -> None:
     from wangge.people.api import persons, residences
     from wangge.places.api import areas, buildings, households, units
+    from wangge.testing.api import router as testing
 
     api.add_router("/areas", areas)
     api.add_router("/buildings", buildings)
@@ -41,6 +42,7 @@ def _register_routers() -> None:
     api.add_router("/households", households)
     api.add_router("/persons", persons)
     api.add_router("/residences", residences)
+    api.add_router("/testing", testing)
 
 
 _register_routers()
