@@ -261,7 +261,7 @@ class Household(ScopedModel):
     @property
     def address(self) -> str:
         estate = self.building.estate.name if self.building.estate_id else ""
-        return f"{estate}{self}"
+        return f"{estate} {self}" if estate else str(self)
 
     def save(self, *args, **kwargs):
         self.scope_path = self.unit.scope_path
