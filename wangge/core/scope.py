@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 # What each action needs; roles grant actions (see accounts.roles).
 VIEW, CHANGE, EXPORT, IMPORT, MANAGE = "view", "change", "export", "import", "manage"
+# Field records made from a phone (a scan at a sampling table, a visit, a delivery): volunteers
+# may make them without the right to change the registry.
+RECORD = "record"
 ALL_SCOPE = ""  # the empty prefix matches every path
 
 

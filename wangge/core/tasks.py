@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 # kind → "module.function(job, progress) -> Report"; each file import adds its line here.
 JOB_RUNNERS = {
     "registry": "wangge.people.imports.run_import_job",
+    "lab_results": "wangge.testing.imports.run_results_job",
 }
 
 

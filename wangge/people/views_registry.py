@@ -116,7 +116,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         except ImportFormatError as exc:
             form.add_error("file", str(exc))
         else:
-            job = _create_job(request, form.cleaned_data, upload_file.name, data, rows)
+            job = create_job(request, form.cleaned_data, upload_file.name, data, rows)
             if rows > settings.IMPORT_BACKGROUND_ROWS:
                 run_import.enqueue(job.pk)
             else:
@@ -138,17 +138,26 @@ def upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _create_job(
-    request: HttpRequest, data: dict, name: str, content: bytes, rows: int
+def create_job(
+    request: HttpRequest,
+    data: dict,
+    name: str,
+    content: bytes,
+    rows: int,
+    *,
+    kind: str = KIND,
+    options: dict | None = None,
 ) -> ImportJob:
+    """An ImportJob of `kind` into data["area"] holding the uploaded file (also used by other
+    apps' imports, e.g. lab results)."""
     area = data["area"]
     job = ImportJob(
-        kind=KIND,
+        kind=kind,
         original_name=Path(name).name[:255],
         area=area,
         user=request.user,
         scope_path=area.path,
-        options={"create_areas": data["create_areas"]},
+        options={"create_areas": data["create_areas"]} if options is None else options,
         request_id=getattr(request, "request_id", ""),
         rows_total=rows,
     )
@@ -159,8 +168,9 @@ def _create_job(
     return job
 
 
-def _job(request: HttpRequest, pk: int) -> ImportJob:
-    jobs = ImportJob.objects.for_user(request.user, IMPORT).filter(kind=KIND)
+def import_job(request: HttpRequest, pk: int, kind: str = KIND) -> ImportJob:
+    """An import job of `kind` the user may import into (404 otherwise)."""
+    jobs = ImportJob.objects.for_user(request.user, IMPORT).filter(kind=kind)
     return get_object_or_404(jobs.select_related("area", "user"), pk=pk)
 
 
@@ -177,7 +187,7 @@ def mask_cell(value: str) -> str:
 
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
+    job = import_job(request, pk)
     errors = [{**e, "value": mask_cell(str(e["value"]))} for e in job.errors[:ERRORS_SHOWN]]
     return render(
         request,
@@ -208,7 +218,11 @@ def job_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The full error report (row, column, value, reason) as .csv or .xlsx."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    job = _job(request, pk)
+    return errors_response(request, import_job(request, pk), fmt)
+
+
+def errors_response(request: HttpRequest, job: ImportJob, fmt: str) -> HttpResponse:
+    """A job's error report as a .csv or .xlsx download; the download is logged."""
     rows = [[e["row"], e["column"], e["value"], e["reason"]] for e in job.errors]
     record_access(
         request.user,

@@ -433,3 +433,39 @@ class AntigenResult(ScopedModel):
     def save(self, *args, **kwargs):
         self.scope_path = self.person.scope_path
         super().save(*args, **kwargs)
+
+
+class Notice(ScopedModel):
+    """A message to a grid's leader about a positive tube: who, where, what to do.
+    scope_path is the grid's path, so everyone responsible for the grid sees it."""
+
+    area = models.ForeignKey(
+        Area, verbose_name=_("网格"), on_delete=models.CASCADE, related_name="testing_notices"
+    )
+    round = models.ForeignKey(
+        Round, verbose_name=_("轮次"), on_delete=models.CASCADE, related_name="notices"
+    )
+    tube = models.ForeignKey(
+        Tube, verbose_name=_("试管"), on_delete=models.CASCADE, related_name="notices"
+    )
+    text = models.TextField(_("内容"))
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("阳性通知")
+        verbose_name_plural = _("阳性通知")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tube", "area"], name="notice_unique_tube_grid")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area.name} {self.tube.barcode}"
+
+    def save(self, *args, **kwargs):
+        self.scope_path = self.area.path
+        super().save(*args, **kwargs)
+
+
+from .models_limits import RateCounter  # noqa: E402,F401

@@ -233,7 +233,7 @@ def test_residences_list_and_detail(world, api_for):
         api_for(world.users.commander)
         .get(f"/api/residences/{liu_res.pk}")
         .json()["household_address"]
-        == "阳光小区2号楼1单元101室"
+        == "阳光小区 2号楼1单元101室"
     )
     outsider = api_for(world.users.outsider)
     assert ids(outsider.get("/api/residences", {"household": world.h101.pk})) == set()

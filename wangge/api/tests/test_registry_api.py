@@ -219,7 +219,7 @@ def test_households_list_is_masked(world, api_for):
     assert item["phone_masked"] == "139****0101"
     assert "phone" not in item
     assert "13900000101" not in r.content.decode()
-    assert item["address"] == "阳光小区1号楼1单元101室"
+    assert item["address"] == "阳光小区 1号楼1单元101室"
     assert not AccessLog.objects.exists()
 
 

@@ -27,7 +27,7 @@ def test_list_shows_scope_masked(world, client_for):
     assert mask_id(world.zhang.id_number) in html
     assert mask_phone(world.zhang.phone) in html
     assert "独居老人" in html  # special group badge of 王芳
-    assert "阳光小区1号楼1单元101室" in html  # the living household's address
+    assert "阳光小区 1号楼1单元101室" in html  # the living household's address
 
 
 def test_outsider_sees_none_of_the_street(world, client_for):
