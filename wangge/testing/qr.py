@@ -11,6 +11,7 @@ mode (a smaller code) and no harm from a scanner that changes the case.
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
 
 import segno
@@ -55,6 +56,9 @@ def household_token(household) -> str:
     return make_token(HOUSEHOLD, household.pk)
 
 
+_IN_URL = re.compile(r"/self/(WG[PH]:[^/?#]+)", re.IGNORECASE)
+
+
 def looks_like_token(text: str) -> bool:
     return (text or "").strip().upper().startswith((PERSON + ":", HOUSEHOLD + ":"))
 
@@ -63,6 +67,9 @@ def parse_token(text: str) -> QrRef | None:
     """The row a scanned code names; None when the text is not a Wangge code at all (an ID
     number, say); BadQrCode when it looks like one but was altered or is not ours."""
     raw = (text or "").strip()
+    in_url = _IN_URL.search(raw)
+    if in_url:  # a household code printed as its self-report address
+        raw = in_url.group(1)
     if not looks_like_token(raw):
         return None
     parts = raw.split(":")

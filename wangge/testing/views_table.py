@@ -163,7 +163,7 @@ def qr_sheet(request):
             pk=request.GET["area"] if request.GET["area"].isdigit() else 0,
         )
         page = paginate(request, _qr_rows(request.user, area, kind), per_page=PAGE_SIZE)
-        cards = [_qr_card(row, kind) for row in page.object_list]
+        cards = [_qr_card(request, row, kind) for row in page.object_list]
         record_access(
             request.user,
             AccessLog.Kind.PRINT,
@@ -202,9 +202,14 @@ def _qr_rows(user, area: Area, kind: str):
     )
 
 
-def _qr_card(row, kind: str) -> dict:
+def _qr_card(request, row, kind: str) -> dict:
+    """A household's code is its self-report address (a resident's camera opens the page; the
+    table page reads the token out of it); a person's code is the bare token."""
     if kind == "household":
-        token, name, household = household_token(row), row.householder_name, row
+        name, household = row.householder_name, row
+        token = request.build_absolute_uri(
+            reverse("testing:household_self_report", args=[household_token(row)])
+        )
     else:
         token, name, household = person_token(row.person), row.person.name, row.household
     estate = household.building.estate.name if household.building.estate_id else ""

@@ -61,7 +61,10 @@
     const half = String(text || "").replace(/[\uff01-\uff5e]/g, (c) =>
       String.fromCharCode(c.charCodeAt(0) - 0xfee0)
     );
-    return half.replace(/[\s\u3000]+/g, "").toUpperCase();
+    const upper = half.replace(/[\s\u3000]+/g, "").toUpperCase();
+    // A household code is printed as its self-report address; the token is its last part.
+    const inUrl = upper.match(/\/SELF\/(WG[PH]:[^/?#]+)/);
+    return inUrl ? inUrl[1] : upper;
   }
   const isToken = (text) => /^WG[PH]:/.test(text);
   const maskId = (text) =>

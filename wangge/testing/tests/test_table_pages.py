@@ -197,3 +197,19 @@ def test_outsiders_cannot_print_the_street(world, client_for):
     assert c.get(reverse("testing:qr_sheet"), {"area": "abc"}).status_code == 404
     body = c.get(reverse("testing:qr_sheet")).content.decode()
     assert "第一网格" not in body and "远方网格" in body
+
+
+def test_a_household_code_is_its_self_report_address_and_scans_at_the_table(world):
+    from django.test import RequestFactory
+
+    from wangge.testing.qr import HOUSEHOLD, household_token, parse_token
+    from wangge.testing.views_table import _qr_card
+
+    request = RequestFactory().get("/", HTTP_HOST="127.0.0.1")
+    card = _qr_card(request, world.h101, "household")
+    url = "http://127.0.0.1" + reverse(
+        "testing:household_self_report", args=[household_token(world.h101)]
+    )
+    assert card["svg"].startswith("<svg")
+    ref = parse_token(url)
+    assert ref.kind == HOUSEHOLD and ref.pk == world.h101.pk
