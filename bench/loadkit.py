@@ -43,14 +43,25 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
 
 
 class Server:
-    """gunicorn serving wangge.wsgi with gthread workers, in its own process group so that the
-    master and every worker can be killed at once."""
+    """gunicorn serving wangge.wsgi (gthread workers by default, as scripts/run.sh does), in its
+    own process group so that the master and every worker can be killed at once. `threads` is
+    for gthread; sync workers serve one request at a time and close the connection after it."""
 
-    def __init__(self, env: dict[str, str], port: int, *, workers: int, threads: int = 4):
+    def __init__(
+        self,
+        env: dict[str, str],
+        port: int,
+        *,
+        workers: int,
+        threads: int = 1,
+        worker_class: str = "gthread",
+    ):
         self.env, self.port, self.workers, self.threads = env, port, workers, threads
+        self.worker_class = worker_class
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30) -> Server:
+        threads = ["--threads", str(self.threads)] if self.worker_class == "gthread" else []
         cmd = [
             str(VENV_BIN / "gunicorn"),
             "wangge.wsgi",
@@ -59,9 +70,8 @@ class Server:
             "-w",
             str(self.workers),
             "-k",
-            "gthread",
-            "--threads",
-            str(self.threads),
+            self.worker_class,
+            *threads,
             "--backlog",
             "2048",
             "--keep-alive",
@@ -128,16 +138,28 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / tick
 
 
-def pids_named(name: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() == name:
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
+def postgres_pids(url: str) -> list[int]:
+    """The processes of the PostgreSQL server of `url` (backends and background workers, from
+    pg_stat_activity), and not those of other servers running on the machine."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        return [pid for (pid,) in conn.execute("SELECT pid FROM pg_stat_activity")]
+
+
+class CpuMeter:
+    """CPU seconds used by a changing set of processes since `start`: processes that appear
+    later count from zero, processes that are gone count what they had used at the start."""
+
+    def __init__(self, pids: list[int]):
+        self.start = {pid: cpu_seconds([pid]) for pid in pids}
+
+    def used(self, pids: list[int]) -> float:
+        total = 0.0
+        for pid in set(pids) | set(self.start):
+            now = cpu_seconds([pid])
+            total += max(0.0, now - self.start.get(pid, 0.0)) if now else 0.0
+        return total
 
 
 @dataclass

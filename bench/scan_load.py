@@ -48,12 +48,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from import_registry import machine  # noqa: E402
 from loadkit import (  # noqa: E402
+    CpuMeter,
     Server,
     TubeClient,
     TubeJob,
     cpu_seconds,
     free_port,
-    pids_named,
+    postgres_pids,
     server_env,
 )
 
@@ -343,7 +344,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rounds", type=int, default=6, help="rounds to spread the people over")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--scale", type=float, default=1.0, help="demo street scale")
     parser.add_argument("--profile", default="", help="also profile 300 requests, stats here")
     args = parser.parse_args()
@@ -359,11 +361,17 @@ def main() -> None:
     try:
         info = prepare(args)
         port = free_port()
-        server = Server(server_env(url), port, workers=args.workers, threads=args.threads).start()
+        server = Server(
+            server_env(url),
+            port,
+            workers=args.workers,
+            threads=args.threads,
+            worker_class=args.worker_class,
+        ).start()
         warm_up(port, info["tokens"][0], info["rounds"][0]["id"])
         plans = plan_jobs(info, args.clients)
-        db_pids = pids_named("postgres") if is_postgres(url) else []
-        server_cpu0, db_cpu0 = cpu_seconds(server.pids()), cpu_seconds(db_pids)
+        db_pids = (lambda: postgres_pids(url)) if is_postgres(url) else list
+        server_cpu0, db_meter = cpu_seconds(server.pids()), CpuMeter(db_pids())
         start_at = time.time() + 1.0
         deadline = start_at + args.seconds
         ctx = multiprocessing.get_context("fork")
@@ -377,7 +385,7 @@ def main() -> None:
             )
         seconds = max(o["ended"] for o in outcomes) - start_at
         server_cpu = cpu_seconds(server.pids()) - server_cpu0
-        db_cpu = cpu_seconds(db_pids) - db_cpu0
+        db_cpu = db_meter.used(db_pids())
         server.stop()
         results = [r for o in outcomes for r in o["results"]]
         acked = [u for u, status, _ms in results if status in (200, 201)]
@@ -387,7 +395,8 @@ def main() -> None:
         figures = {
             "db": "postgresql" if is_postgres(url) else "sqlite",
             "workers": args.workers,
-            "threads": args.threads,
+            "worker_class": args.worker_class,
+            "threads": args.threads if args.worker_class == "gthread" else 1,
             "clients": args.clients,
             "tubes": tubes,
             "people": tubes * POOL,

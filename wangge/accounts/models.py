@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -84,6 +85,9 @@ class RoleAssignment(models.Model):
         return str(self.area)
 
 
+TOKEN_USE_RECORDED_EVERY = dt.timedelta(minutes=1)
+
+
 class ApiToken(models.Model):
     """A bearer token for the API. Only a hash is stored; the key is shown once."""
 
@@ -121,7 +125,11 @@ class ApiToken(models.Model):
             return None
         if token.expires_at and token.expires_at < timezone.now():
             return None
-        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # A write on every request would cost each API call a commit: record the use at most
+        # once a minute (enough to tell a token in use from a forgotten one).
+        if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RECORDED_EVERY:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wangge.core.db import analyze_after_bulk_load
 from wangge.core.imports import (
     Column,
     Importer,
@@ -262,7 +263,9 @@ def import_registry(
     importer = RegistryImporter(
         area=area, actor=actor, create_areas=create_areas, progress=progress
     )
-    return importer.run(read_table(source, REGISTRY_SPEC, name))
+    report = importer.run(read_table(source, REGISTRY_SPEC, name))
+    analyze_after_bulk_load(report.imported)
+    return report
 
 
 def run_import_job(job, progress) -> Report:

@@ -2,12 +2,15 @@
 
 One call per closed tube, carrying a client-generated UUID: a retry (the phone lost the answer,
 or sends its queue again) returns the first tube and never a second row, also when two retries
-race (the unique constraint on client_uuid decides; the loser re-reads the winner).
+race: the tube INSERT is `ON CONFLICT (client_uuid) DO NOTHING`, so the database decides and
+the loser reads the winner's tube.
 
-The hot path runs a bounded number of statements whatever the number of people: one SELECT
-for the tube's client UUID, one for the persons (by id and ID number), one for their earlier
-samples in the round, then one INSERT for the tube, one multi-row INSERT for the samples and
-one for the change log, inside one savepoint.
+The usual tube (people by person id or person QR code) takes three statements whatever the
+number of people (see tubes_write): one SELECT of the people's earlier samples in the round
+(the double-scan warning), then in one transaction the tube INSERT, one INSERT … SELECT of the
+samples that checks the persons and their scope, and the change log INSERT. References that
+need the registry (ID numbers, persons added on the spot) or that turn out wrong take one more
+SELECT of the persons first, which also names each bad reference.
 """
 
 from __future__ import annotations
@@ -23,17 +26,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wangge.core.audit import change_row
 from wangge.core.mask import mask_id, mask_name
-from wangge.core.models import ChangeLog
 from wangge.core.normalize import NormalizationError, normalize_id_number, to_halfwidth
-from wangge.core.scope import RECORD, VIEW, covers
+from wangge.core.scope import RECORD, VIEW, covers, scope_paths
 from wangge.people.models import Person, Residence
 from wangge.people.services import add_residence, create_person
 from wangge.places.models import Household
 
-from .models import DoorTeam, Round, Sample, SamplingTable, Tube
+from .models import DoorTeam, Round, SamplingTable, Tube
 from .qr import HOUSEHOLD, BadQrCode, parse_token
+from .tubes_write import insert_change_log, insert_samples, insert_tube, sampled_rows
 
 BARCODE_MAX = 40
 _BARCODE_RE = re.compile(r"[\x21-\x7e]+")  # printable ASCII without spaces
@@ -186,12 +188,7 @@ def sampled_warnings(
     rnd: Round, person_ids, *, exclude_tube: Tube | None = None
 ) -> list[TubeWarning]:
     """One warning per person already sampled in another tube of the round (one query)."""
-    qs = Sample.objects.filter(round=rnd, person_id__in=list(person_ids))
-    if exclude_tube is not None:
-        qs = qs.exclude(tube=exclude_tube)
-    rows = qs.order_by("tube_id").values_list(
-        "person_id", "tube__barcode", "person__name", "person__id_number"
-    )
+    rows = sampled_rows(rnd.pk, person_ids, exclude_tube.pk if exclude_tube is not None else None)
     return [
         TubeWarning(
             pid,
@@ -259,6 +256,80 @@ def _aware(value: dt.datetime | None) -> dt.datetime:
     return (timezone.make_aware(value) if timezone.is_naive(value) else value).astimezone(dt.UTC)
 
 
+class _Missing(Exception):
+    """A referenced person was not found within the actor's scope while inserting."""
+
+
+def _capacity(rnd: Round, people: list[PersonRef], single: bool) -> int:
+    if rnd.status == Round.Status.CLOSED:
+        raise ValidationError({"round": [_("本轮检测已结束，不能再登记试管")]})
+    if not people:
+        raise ValidationError({"people": [_("试管中还没有人员")]})
+    capacity = 1 if single else rnd.pool_size
+    if len(people) > capacity:
+        raise ValidationError(
+            {
+                "people": [
+                    _("试管已满：本轮每管最多%(cap)d人，提交了%(n)d人")
+                    % {"cap": capacity, "n": len(people)}
+                ]
+            }
+        )
+    return capacity
+
+
+def _quick_ids(people: list[PersonRef]) -> list[int] | None:
+    """The person ids when every reference is a distinct person id or person QR code (the
+    phone's usual case):
+    then the samples INSERT itself checks the persons, without reading them first."""
+    ids = []
+    for ref in people:
+        if ref.new is not None:
+            return None
+        if ref.person_id is not None:
+            ids.append(int(ref.person_id))
+            continue
+        try:
+            qr = parse_token((ref.code or ref.id_number or "").strip())
+        except BadQrCode:
+            return None
+        if qr is None or qr.kind == HOUSEHOLD:
+            return None
+        ids.append(qr.pk)
+    return ids if len(set(ids)) == len(ids) else None
+
+
+def _insert(tube: Tube, people: list[PersonRef], person_ids: list[int], actor) -> bool:
+    """Write the tube, its samples and its change log in the caller's transaction. False
+    when the client UUID was registered before (nothing written); _Missing when a person is
+    not within the actor's scope."""
+    tube_id = insert_tube(tube)
+    if tube_id is None:
+        return False
+    tube.pk = tube.id = tube_id
+    tube._state.adding = False
+    scanned = [_aware(ref.scanned_at) if ref.scanned_at else None for ref in people]
+    if insert_samples(tube, person_ids, scanned, scope_paths(actor, VIEW)) != len(person_ids):
+        raise _Missing
+    tube.person_ids = person_ids
+    after = {"barcode": tube.barcode, "people": len(people), "person_ids": person_ids}
+    insert_change_log(actor, tube, after)
+    return True
+
+
+def _taken(rnd: Round, tube: Tube, actor) -> tuple[Tube, bool, list[TubeWarning]]:
+    """After a conflict: the earlier tube with this client UUID (a retry, perhaps racing the
+    first request), else the clear error for a barcode already used in the round."""
+    replay = _replay(rnd, tube.client_uuid, actor) if tube.client_uuid is not None else None
+    if replay is not None:
+        return replay[0], False, replay[1]
+    if Tube.objects.filter(round=rnd, barcode=tube.barcode).exists():
+        raise ValidationError(
+            {"barcode": [_("该试管条码本轮已使用：%(barcode)s") % {"barcode": tube.barcode}]}
+        )
+    raise ValidationError({"client_uuid": [_("该 client_uuid 已被使用")]})
+
+
 def register_tube(
     rnd: Round,
     *,
@@ -276,43 +347,50 @@ def register_tube(
 
     Raises ValidationError with Chinese reasons ("people.<i>" names the bad reference),
     PermissionDenied when the actor may not register at this table or team. `single` registers
-    a one-person tube whatever the round's pool size (单管复检 after a positive pool)."""
-    if client_uuid is not None:
-        replay = _replay(rnd, client_uuid, actor)
-        if replay is not None:
-            return replay[0], False, replay[1]
+    a one-person tube whatever the round's pool size (单管复检 after a positive pool). A retry
+    answers the first tube even when the request would now be refused (round closed since)."""
+    try:
+        return _register(rnd, barcode, people, client_uuid, closed_at, table, team, single, actor)
+    except (ValidationError, PermissionDenied):
+        replay = _replay(rnd, client_uuid, actor) if client_uuid is not None else None
+        if replay is None:
+            raise
+        return replay[0], False, replay[1]
+
+
+def _register(rnd, barcode, people, client_uuid, closed_at, table, team, single, actor):
     barcode = _clean_barcode(barcode)
     point_id, scope_path = tube_place(rnd, table, team, actor)
-    if rnd.status == Round.Status.CLOSED:
-        raise ValidationError({"round": [_("本轮检测已结束，不能再登记试管")]})
-    if not people:
-        raise ValidationError({"people": [_("试管中还没有人员")]})
-    capacity = 1 if single else rnd.pool_size
-    if len(people) > capacity:
-        raise ValidationError(
-            {
-                "people": [
-                    _("试管已满：本轮每管最多%(cap)d人，提交了%(n)d人")
-                    % {"cap": capacity, "n": len(people)}
-                ]
-            }
-        )
-    resolved, errors = resolve_people(people, actor)
-    if errors:
-        raise ValidationError(errors)
-    warnings = sampled_warnings(rnd, [p.pk for p in resolved.values()]) if resolved else []
     tube = Tube(
         round=rnd,
         barcode=barcode,
-        capacity=capacity,
+        capacity=_capacity(rnd, people, single),
         point_id=point_id,
         table=table,
         team=team,
         client_uuid=client_uuid,
         closed_at=_aware(closed_at),
-        registered_by=actor if getattr(actor, "pk", None) else None,
+        received_at=timezone.now(),
+        registered_by_id=actor.pk if getattr(actor, "pk", None) else None,
         scope_path=scope_path,
     )
+    person_ids = _quick_ids(people)
+    if person_ids is not None:
+        warnings = sampled_warnings(rnd, person_ids)
+        try:
+            with transaction.atomic():
+                if not _insert(tube, people, person_ids, actor):
+                    return _taken(rnd, tube, actor)
+            return tube, True, warnings
+        except IntegrityError:
+            return _taken(rnd, tube, actor)
+        except _Missing:
+            pass  # name the wrong reference below
+    # References that need the registry first: ID numbers, new persons, or a wrong one.
+    resolved, errors = resolve_people(people, actor)
+    if errors:
+        raise ValidationError(errors)
+    warnings = sampled_warnings(rnd, [p.pk for p in resolved.values()]) if resolved else []
     try:
         with transaction.atomic():
             for i, ref in enumerate(people):
@@ -322,29 +400,11 @@ def register_tube(
                         resolved[i] = person
             if errors:
                 raise ValidationError(errors)
-            tube.save()
-            tube.person_ids = [resolved[i].pk for i in range(len(people))]
-            Sample.objects.bulk_create(
-                Sample(
-                    tube=tube,
-                    round=rnd,
-                    person_id=resolved[i].pk,
-                    position=i + 1,
-                    scanned_at=_aware(ref.scanned_at) if ref.scanned_at else None,
-                    scope_path=resolved[i].scope_path,
-                )
-                for i, ref in enumerate(people)
-            )
-            after = {"barcode": barcode, "people": len(people), "person_ids": tube.person_ids}
-            change_row(actor, ChangeLog.Action.CREATE, tube, None, after).save()
+            person_ids = [resolved[i].pk for i in range(len(people))]
+            if not _insert(tube, people, person_ids, actor):
+                return _taken(rnd, tube, actor)
     except IntegrityError:
-        # A retry with the same UUID won a race, or the barcode is taken in this round.
-        replay = _replay(rnd, client_uuid, actor) if client_uuid is not None else None
-        if replay is not None:
-            return replay[0], False, replay[1]
-        if Tube.objects.filter(round=rnd, barcode=barcode).exists():
-            raise ValidationError(
-                {"barcode": [_("该试管条码本轮已使用：%(barcode)s") % {"barcode": barcode}]}
-            ) from None
-        raise
+        return _taken(rnd, tube, actor)
+    except _Missing:  # moved out of scope or deleted since resolved: ask to scan again
+        raise ValidationError({"people": [_("人员信息刚刚发生变化，请重新扫码")]}) from None
     return tube, True, warnings

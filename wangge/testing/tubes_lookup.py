@@ -4,18 +4,21 @@ sampled this round."""
 
 from __future__ import annotations
 
+import time
+
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from wangge.core.mask import mask_id, mask_name
 from wangge.core.normalize import NormalizationError, normalize_id_number
-from wangge.core.scope import VIEW, scope_paths
+from wangge.core.scope import VIEW, covers, scope_paths
 from wangge.people.models import Person, Residence
 from wangge.places.models import Household
 
-from .models import DoorTeam, Round, Sample, SamplingPoint
+from .models import DoorTeam, Round, Sample, SamplingPoint, SamplingTable
 from .qr import HOUSEHOLD, BadQrCode, parse_token
 
 
@@ -34,6 +37,54 @@ def rounds_reachable(user) -> QuerySet[Round]:
 def reachable_round(user, pk: int) -> Round:
     """The round, or 404 when the user has no part in it."""
     return get_object_or_404(rounds_reachable(user).select_related("area"), pk=pk)
+
+
+# (round id, table id) -> (loaded at, the table with its point and round). Each worker process
+# keeps what a phone posting tube after tube asks again and again; an edit of a round, point or
+# table in this process empties it, one in another process is seen after TABLE_CACHE_SECONDS
+# (a round closed there may take tubes for that long).
+TABLE_CACHE_SECONDS = 5.0
+_tables: dict[tuple[int, int], tuple[float, SamplingTable | None]] = {}
+
+
+def _forget_tables(**_kwargs) -> None:
+    _tables.clear()
+
+
+for _model in (Round, SamplingPoint, SamplingTable):
+    post_save.connect(_forget_tables, sender=_model, dispatch_uid=f"tubes_lookup_{_model.__name__}")
+    post_delete.connect(
+        _forget_tables, sender=_model, dispatch_uid=f"tubes_lookup_del_{_model.__name__}"
+    )
+
+
+def _table_of_round(round_id: int, table_id: int) -> SamplingTable | None:
+    now = time.monotonic()
+    cached = _tables.get((round_id, table_id))
+    if cached is not None and now - cached[0] < TABLE_CACHE_SECONDS:
+        return cached[1]
+    table = (
+        SamplingTable.objects.select_related("point__round")
+        .filter(pk=table_id, point__round_id=round_id)
+        .first()
+    )
+    if len(_tables) > 10_000:
+        _tables.clear()
+    _tables[(round_id, table_id)] = (now, table)
+    return table
+
+
+def visible_table(user, round_id: int, table_id: int) -> SamplingTable | None:
+    """The table of the round, with its point and round loaded, when the user sees it (the
+    objects are shared within the process for a few seconds: read them, do not change them).
+    Its point in the user's scope makes the round reachable too (see rounds_reachable). None
+    otherwise: the general checks then answer 404."""
+    table = _table_of_round(round_id, table_id)
+    if table is None:
+        return None
+    if not (covers(user, table.scope_path, VIEW) and covers(user, table.point.scope_path, VIEW)):
+        return None
+    return table
 
 
 def _living_households(person_ids) -> dict[int, Household]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from io import StringIO
 
@@ -94,3 +95,19 @@ def test_own_password_change(world, client_for):
     assert world.users.volunteer.check_password("New-pass-2022!")
     # Still signed in after changing the password.
     assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_token_use_is_recorded_at_most_once_a_minute(world, django_assert_num_queries):
+    token, key = ApiToken.issue(world.users.grid_leader, "采样台")
+    with django_assert_num_queries(2):  # the token, then the first use recorded
+        assert ApiToken.authenticate(key) == world.users.grid_leader
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first is not None
+    with django_assert_num_queries(1):  # the next calls only read
+        assert ApiToken.authenticate(key) == world.users.grid_leader
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - dt.timedelta(minutes=2))
+    with django_assert_num_queries(2):
+        ApiToken.authenticate(key)
+    token.refresh_from_db()
+    assert token.last_used_at > first

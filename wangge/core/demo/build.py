@@ -12,9 +12,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wangge.core.db import analyze_after_bulk_load
 from wangge.core.models import ChangeLog
 from wangge.people.models import LeaderAssignment, Person, Residence, SpecialGroup
 from wangge.places.models import Area, Building, CommandZone, Estate, Household, Unit
@@ -91,16 +92,8 @@ def build_demo(
             after={"seed": seed, "scale": scale, **counts},
             scope_path=street.path,
         )
-    analyze_after_bulk_load()
+    analyze_after_bulk_load(counts["persons"])
     return DemoResult(plan, street, counts, users, time.monotonic() - started)
-
-
-def analyze_after_bulk_load() -> None:
-    """Fresh planner statistics after tens of thousands of rows arrive at once (PostgreSQL
-    otherwise plans the first queries for empty tables)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
 
 
 def summary_line(counts: dict[str, int]) -> str:

@@ -96,24 +96,36 @@ def test_a_retried_request_returns_the_first_tube(r):
 
 
 def test_a_racing_retry_loses_on_the_unique_constraint_and_returns_the_winner(r, monkeypatch):
-    """Two requests with one UUID: the second passed the first check before the first had
-    committed; its INSERT fails on the constraint and it re-reads the winner's tube."""
+    """Two requests with one UUID: the second reached its INSERT after the first had committed
+    (no check before it): `ON CONFLICT (client_uuid) DO NOTHING` writes nothing, and it reads
+    the winner's tube instead, without an error and without a second tube."""
     w = r.world
     key = uuid.uuid4()
     winner, _, _ = register(r, [PersonRef(person_id=w.zhang.pk)], client_uuid=key)
     real_replay = services_tubes._replay
     calls = []
 
-    def late_replay(rnd, client_uuid, actor):
+    def counted_replay(rnd, client_uuid, actor):
         calls.append(client_uuid)
-        return None if len(calls) == 1 else real_replay(rnd, client_uuid, actor)
+        return real_replay(rnd, client_uuid, actor)
 
-    monkeypatch.setattr(services_tubes, "_replay", late_replay)
-    # A different barcode: only the UUID constraint can fail.
-    tube, created, _ = register(r, [PersonRef(person_id=w.zhang.pk)], barcode="X", client_uuid=key)
-    assert len(calls) == 2
-    assert not created and tube.pk == winner.pk
+    monkeypatch.setattr(services_tubes, "_replay", counted_replay)
+    # A different barcode and person: only the UUID constraint can fail.
+    tube, created, _ = register(r, [PersonRef(person_id=w.wang.pk)], barcode="X", client_uuid=key)
+    assert calls == [key]
+    assert not created and tube.pk == winner.pk and tube.person_ids == [w.zhang.pk]
     assert Tube.objects.count() == 1 and Sample.objects.count() == 1
+    assert ChangeLog.objects.filter(model="testing.tube").count() == 1
+
+
+def test_a_retry_answers_the_first_tube_even_after_the_round_closed(r):
+    w = r.world
+    key = uuid.uuid4()
+    first, _, _ = register(r, [PersonRef(person_id=w.zhang.pk)], client_uuid=key)
+    r.round.status = Round.Status.CLOSED
+    r.round.save()
+    again, created, _ = register(r, [PersonRef(person_id=w.zhang.pk)], client_uuid=key)
+    assert not created and again.pk == first.pk
 
 
 def test_a_uuid_of_another_round_is_refused(r, world):
@@ -309,23 +321,47 @@ def test_a_closed_round_takes_no_tubes(r, world):
         register(r, [PersonRef(person_id=world.zhang.pk)])
 
 
-@pytest.mark.parametrize("size", [10, 20])
+@pytest.mark.parametrize(
+    ("size", "by_id_number", "statements"),
+    [
+        # role rows, earlier samples, savepoint, tube, samples, log, release
+        (10, False, 7),
+        (20, False, 7),
+        # + the persons SELECT for the ID numbers
+        (10, True, 8),
+        (20, True, 8),
+    ],
+)
 def test_the_number_of_queries_does_not_grow_with_the_people(
-    r, world, size, django_assert_max_num_queries
+    r, world, size, by_id_number, statements, django_assert_num_queries
 ):
     r.round.pool_size = 20
     r.round.save()
     people = residents(world, size)
-    refs = [PersonRef(id_number=p.id_number) for p in people[: size // 2]] + [
-        PersonRef(person_id=p.pk) for p in people[size // 2 :]
+    half = size // 2 if by_id_number else 0
+    refs = [PersonRef(id_number=p.id_number) for p in people[:half]] + [
+        PersonRef(person_id=p.pk) for p in people[half:]
     ]
     actor = world.users.commander
-    # client UUID, role rows, persons, earlier samples, savepoint, tube, samples, log, release
-    with django_assert_max_num_queries(9) as ctx:
+    with django_assert_num_queries(statements) as ctx:
         tube, created, _ = register(r, refs, actor=actor)
     assert created and tube.samples.count() == size
-    statements = [q["sql"] for q in ctx.captured_queries]
-    assert sum(s.startswith("INSERT") for s in statements) == 3, statements
+    assert [s.person_id for s in tube.samples.order_by("position")] == [p.pk for p in people]
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert sum(s.startswith("INSERT") for s in sql) == 3, sql
+
+
+def test_a_person_id_out_of_scope_or_unknown_is_named_and_nothing_is_written(r, world):
+    refs = [PersonRef(person_id=world.zhang.pk), PersonRef(person_id=world.other_person.pk)]
+    with pytest.raises(ValidationError) as exc:
+        register(r, refs)
+    assert list(exc.value.message_dict) == ["people.1"]
+    refs[1] = PersonRef(person_id=10**9)
+    with pytest.raises(ValidationError) as exc:
+        register(r, refs)
+    assert list(exc.value.message_dict) == ["people.1"]
+    assert not Tube.objects.exists() and not Sample.objects.exists()
+    assert not ChangeLog.objects.filter(model="testing.tube").exists()
 
 
 def test_a_single_tube_holds_one_person_and_clears_a_retest(r, world):

@@ -211,3 +211,27 @@ def test_a_tube_of_another_round_is_not_found_in_this_one(world, round_, offset)
     other = Round.objects.create(number=2, area=world.street, date=dt.date(2022, 4, 11))
     rnd = [round_.round, other][offset]
     assert api.get(url(rnd, f"tubes/{tube.pk}")).status_code == (200, 404)[offset]
+
+
+def test_unknown_fields_are_refused_and_a_closed_round_is_seen_at_once(world, round_):
+    api = api_for(world.users.commander)
+    body = tube_body(round_, [{"person_id": world.zhang.pk, "persn": 1}])
+    response = api.post(url(round_.round), body)
+    assert response.status_code == 422
+    body = tube_body(round_, [{"person_id": world.zhang.pk}], barcode="T1", colour="red")
+    assert api.post(url(round_.round), body).status_code == 422
+    ok = api.post(url(round_.round), tube_body(round_, [{"person_id": world.zhang.pk}]))
+    assert ok.status_code == 201
+    round_.round.status = Round.Status.CLOSED
+    round_.round.save()  # the table cache of this process is emptied
+    body = tube_body(round_, [{"person_id": world.wang.pk}], barcode="T2")
+    response = api.post(url(round_.round), body)
+    assert response.status_code == 422 and "已结束" in str(response.json())
+    assert Tube.objects.count() == 1
+
+
+def test_the_openapi_document_describes_the_tube_schemas(world):
+    response = Client().get("/api/openapi.json")
+    assert response.status_code == 200
+    schemas = response.json()["components"]["schemas"]
+    assert {"TubeIn", "PersonRefIn", "TubeCreatedOut"} <= set(schemas)
