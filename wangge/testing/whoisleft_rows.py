@@ -86,8 +86,12 @@ HOME_FIELDS = (
 CHUNK = 10000  # ids per IN (…) list: below SQLite's and PostgreSQL's parameter limits
 
 
-def _each(qs: QuerySet, field: str, ids: list[int], *values: str) -> Iterable[tuple]:
-    """values_list rows of `qs` whose `field` is one of `ids`, a chunk of ids at a time."""
+def _each(qs: QuerySet, field: str, ids: list[int] | QuerySet, *values: str) -> Iterable[tuple]:
+    """values_list rows of `qs` whose `field` is one of `ids`: a subquery when `ids` is a
+    queryset of persons (one statement, no ids through Python), else a chunk of ids at a time."""
+    if isinstance(ids, QuerySet):
+        yield from qs.filter(**{f"{field}__in": ids.order_by().values("pk")}).values_list(*values)
+        return
     for i in range(0, len(ids), CHUNK):
         yield from qs.filter(**{f"{field}__in": ids[i : i + CHUNK]}).values_list(*values)
 
@@ -103,7 +107,8 @@ def person_rows(
         "pk", "name", "id_number", "phone"
     ):
         rows[pid] = PersonRow(pid, name, id_number or "", phone, sort_key=("~", name))
-    ids = list(rows)
+    # The persons' own query again as a subquery, rather than thousands of ids as parameters.
+    ids = persons if isinstance(persons, QuerySet) else list(rows)
     homes = _each(
         Residence.objects.filter(living=True, until__isnull=True).order_by("-registered", "id"),
         "person_id",
