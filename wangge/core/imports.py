@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import io
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -312,7 +313,7 @@ def errors_csv(errors: Iterable[RowError | dict], out: io.TextIOBase) -> None:
 Progress = Callable[[int, int], None]
 
 
-class Importer:
+class Importer(ABC):
     """Normalise and validate every row, then write accepted rows in batches.
 
     Subclasses set `spec` and implement `write_batch`; they may override `validate` (errors
@@ -354,18 +355,23 @@ class Importer:
         return out, errors
 
     def check_table(self, table: Table) -> None:
-        """Raise ImportFormatError when the table lacks columns the import cannot do without."""
+        """Raise ImportFormatError when the table lacks columns the import cannot do without.
+        By default every column is optional."""
+        return None
 
     def validate(self, table: Table, row: Row, values: dict[str, Any]) -> list[RowError]:
         return []
 
     def prepare(self, table: Table, accepted: list[tuple[Row, dict[str, Any]]]) -> None:
-        """Called once with every accepted row before the first batch is written."""
+        """Called once with every accepted row before the first batch is written (e.g. to load
+        what already exists in one query). By default nothing is needed."""
+        return None
 
+    @abstractmethod
     def write_batch(
         self, table: Table, batch: list[tuple[Row, dict[str, Any]]], report: Report
     ) -> None:
-        raise NotImplementedError
+        """Write one batch of accepted rows, counting them in `report` (imported/updated)."""
 
     def run(self, table: Table) -> Report:
         self.check_table(table)

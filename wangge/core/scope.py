@@ -74,11 +74,21 @@ class ScopedQuerySet(models.QuerySet):
 
 
 class ScopedModel(models.Model):
-    """A row that lives somewhere in the chain and is seen only within scope."""
+    """A row that lives somewhere in the chain and is seen only within scope.
+
+    A model whose place is another row's sets `scope_from` to that foreign key's name (an
+    area, a unit, a household, a person…): saving copies that row's path. Bulk writes set
+    `scope_path` themselves."""
 
     scope_path = models.CharField(max_length=255, db_index=True, editable=False, default="")
 
     objects = ScopedQuerySet.as_manager()
+    scope_from = ""
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.scope_from:
+            self.scope_path = getattr(self, self.scope_from).scope_path
+        super().save(*args, **kwargs)

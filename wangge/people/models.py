@@ -101,9 +101,7 @@ class Residence(ScopedModel):
     def __str__(self) -> str:
         return f"{self.person} @ {self.household}"
 
-    def save(self, *args, **kwargs):
-        self.scope_path = self.household.scope_path
-        super().save(*args, **kwargs)
+    scope_from = "household"
 
 
 class SpecialGroup(ScopedModel):
@@ -137,9 +135,7 @@ class SpecialGroup(ScopedModel):
     def __str__(self) -> str:
         return f"{self.person} {self.get_kind_display()}"
 
-    def save(self, *args, **kwargs):
-        self.scope_path = self.person.scope_path
-        super().save(*args, **kwargs)
+    scope_from = "person"
 
 
 class LeaderAssignment(ScopedModel):

@@ -95,9 +95,7 @@ class CommandZone(ScopedModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.scope_path = self.street.path
-        super().save(*args, **kwargs)
+    scope_from = "street"
 
 
 class Estate(ScopedModel):
@@ -123,9 +121,7 @@ class Estate(ScopedModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.scope_path = self.area.path
-        super().save(*args, **kwargs)
+    scope_from = "area"
 
 
 class NumberedNode:
@@ -263,9 +259,7 @@ class Household(ScopedModel):
         estate = self.building.estate.name if self.building.estate_id else ""
         return f"{estate} {self}" if estate else str(self)
 
-    def save(self, *args, **kwargs):
-        self.scope_path = self.unit.scope_path
-        super().save(*args, **kwargs)
+    scope_from = "unit"
 
 
 def place_path(obj) -> str:

@@ -84,9 +84,7 @@ class Round(ScopedModel):
     def __str__(self) -> str:
         return self.name or f"{self.area.name} 第{self.number}轮"
 
-    def save(self, *args, **kwargs):
-        self.scope_path = self.area.path
-        super().save(*args, **kwargs)
+    scope_from = "area"
 
 
 class SamplingPoint(ScopedModel):
@@ -126,9 +124,7 @@ class SamplingPoint(ScopedModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.scope_path = self.area.path
-        super().save(*args, **kwargs)
+    scope_from = "area"
 
 
 class SamplingTable(ScopedModel):
@@ -153,9 +149,7 @@ class SamplingTable(ScopedModel):
     def __str__(self) -> str:
         return f"{self.point} {self.number}号台"
 
-    def save(self, *args, **kwargs):
-        self.scope_path = self.point.scope_path
-        super().save(*args, **kwargs)
+    scope_from = "point"
 
 
 class DoorTeam(ScopedModel):
@@ -180,9 +174,7 @@ class DoorTeam(ScopedModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.scope_path = self.area.path
-        super().save(*args, **kwargs)
+    scope_from = "area"
 
 
 class ScheduleSlot(ScopedModel):
@@ -212,9 +204,7 @@ class ScheduleSlot(ScopedModel):
     def __str__(self) -> str:
         return f"{self.unit} {self.starts_at:%H:%M}"
 
-    def save(self, *args, **kwargs):
-        self.scope_path = self.unit.scope_path
-        super().save(*args, **kwargs)
+    scope_from = "unit"
 
 
 class DoorVisit(ScopedModel):
@@ -256,9 +246,7 @@ class DoorVisit(ScopedModel):
     def __str__(self) -> str:
         return f"{self.person} {self.get_reason_display()}"
 
-    def save(self, *args, **kwargs):
-        self.scope_path = self.household.scope_path
-        super().save(*args, **kwargs)
+    scope_from = "household"
 
 
 class Tube(ScopedModel):
@@ -388,9 +376,7 @@ class AntigenDelivery(ScopedModel):
     def __str__(self) -> str:
         return f"{self.household} ×{self.count}"
 
-    def save(self, *args, **kwargs):
-        self.scope_path = self.household.scope_path
-        super().save(*args, **kwargs)
+    scope_from = "household"
 
 
 class AntigenResult(ScopedModel):
@@ -430,9 +416,7 @@ class AntigenResult(ScopedModel):
     def __str__(self) -> str:
         return f"{self.person} {self.date} {self.get_result_display()}"
 
-    def save(self, *args, **kwargs):
-        self.scope_path = self.person.scope_path
-        super().save(*args, **kwargs)
+    scope_from = "person"
 
 
 class Notice(ScopedModel):
@@ -463,9 +447,7 @@ class Notice(ScopedModel):
     def __str__(self) -> str:
         return f"{self.area.name} {self.tube.barcode}"
 
-    def save(self, *args, **kwargs):
-        self.scope_path = self.area.path
-        super().save(*args, **kwargs)
+    scope_from = "area"
 
 
 from .models_limits import RateCounter  # noqa: E402,F401
