@@ -5,10 +5,10 @@
 
 Prepares a database (a fresh SQLite file in WAL mode in a temporary directory, or a new
 database created on the PostgreSQL server of WANGGE_DATABASE_URL when that is a postgres://
-URL), builds the demo street (`wangge demo`, scale 1.0: 39,303 people) and ANALYZEs it,
-creates rounds with one sampling point each, a table per client and an API token per client
+URL), builds the demo street (`wangge demo`, scale 1.0: 39,303 people) with yesterday's round
+(everybody sampled, as on any day of an outbreak but the first) and ANALYZEs it, creates rounds with one sampling point each, a table per client and an API token per client
 (one phone per table), then serves the project with
-gunicorn (gthread workers = 2 × cores, 4 threads each) on 127.0.0.1 and runs N client
+gunicorn (gthread: one worker per core, 8 threads each) on 127.0.0.1 and runs N client
 processes. Each client keeps one HTTP connection open and posts closed tubes of 10 distinct
 people (by person id; every person is used once per round, with fresh client UUIDs) until the
 time is up or its people run out.
@@ -133,6 +133,7 @@ def prepare(args) -> dict:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    yesterday(street, user, people)
     with connections["default"].cursor() as cursor:  # planner statistics after the bulk load
         cursor.execute("ANALYZE")
     info = {
@@ -146,6 +147,48 @@ def prepare(args) -> dict:
     }
     connections.close_all()
     return info
+
+
+def yesterday(street, user, people: list[int]) -> None:
+    """The round the street did the day before, everybody sampled and negative: a street in
+    the middle of an outbreak has tubes and samples already, and the database's statistics
+    know it (against empty tables, as on the first minutes of the first round, PostgreSQL plans
+    its foreign-key checks as scans of the tube table, whose cost grows with every tube)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from wangge.testing.models import Round, Sample, SamplingPoint, Tube
+
+    day = timezone.localdate() - dt.timedelta(days=1)
+    rnd = Round.objects.create(
+        number=99, area=street, date=day, pool_size=POOL, status=Round.Status.CLOSED
+    )
+    point = SamplingPoint.objects.create(round=rnd, number=1, name="1号采样点", area=street)
+    now = timezone.now() - dt.timedelta(days=1)
+    tubes = Tube.objects.bulk_create(
+        Tube(
+            round=rnd,
+            barcode=f"Y{i:07d}",
+            capacity=POOL,
+            point=point,
+            closed_at=now,
+            received_at=now,
+            registered_by=user,
+            result=Tube.Result.NEGATIVE,
+            result_at=now,
+            scope_path=point.scope_path,
+        )
+        for i in range(len(people) // POOL)
+    )
+    Sample.objects.bulk_create(
+        (
+            Sample(tube=tube, round=rnd, person_id=pid, position=k + 1, scope_path=street.path)
+            for tube, i in zip(tubes, range(0, len(people), POOL), strict=False)
+            for k, pid in enumerate(people[i : i + POOL])
+        ),
+        batch_size=5000,
+    )
 
 
 def plan_jobs(info: dict, clients: int) -> list[list[TubeJob]]:
@@ -343,8 +386,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rounds", type=int, default=6, help="rounds to spread the people over")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
-    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--threads", type=int, default=8, help="threads per gthread worker")
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--scale", type=float, default=1.0, help="demo street scale")
     parser.add_argument("--profile", default="", help="also profile 300 requests, stats here")

@@ -56,5 +56,5 @@ echo "Wangge: http://$HOST:$PORT/   (Ctrl-C stops the server and the worker)"
 echo
 # Workers and threads as measured by bench/scan_load.py (docs/benchmarks.md, "Tube
 # registration under load"): gthread keeps the phones' connections alive.
-WORKERS=${WANGGE_WORKERS:-$((2 * $(nproc)))}
-"$BIN/gunicorn" wangge.wsgi -b "$HOST:$PORT" -w "$WORKERS" --threads 4 -k gthread
+WORKERS=${WANGGE_WORKERS:-$(nproc)}
+"$BIN/gunicorn" wangge.wsgi -b "$HOST:$PORT" -w "$WORKERS" --threads 8 -k gthread

@@ -9,6 +9,7 @@
 #
 #   WANGGE_DATABASE_URL=postgres://wangge:wangge@127.0.0.1:PORT/wangge
 #
+# (WANGGE_PG_SERVER_OPTIONS adds server options, e.g. "-c shared_preload_libraries=..."),
 # runs CMD, then always stops the server and removes the directory. Exits with
 # CMD's exit code.
 #
@@ -108,7 +109,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 
 started=1
 if ! as_server "$pg_bin/pg_ctl" -D "$data" -l "$log" -w -t 60 \
-    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$tmp' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$tmp' -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${WANGGE_PG_SERVER_OPTIONS:-}" \
     start >/dev/null; then
     cat "$log" >&2 || true
     die "the server did not start"

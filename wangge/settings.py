@@ -1,6 +1,7 @@
 """Settings, read from the environment (WANGGE_*). Checked at start-up by wangge.core.checks."""
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -54,7 +55,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
-    "ninja",  # serves the API docs (Swagger UI) from its own static files, not a CDN
     "wangge.core",
     "wangge.accounts",
     "wangge.places",
@@ -76,14 +76,26 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "wangge.core.middleware.RequestIdMiddleware",
 ]
+# API requests with a bearer token (phones at tables and gates): see core/handlers.py.
+TOKEN_API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "wangge.core.handlers.BearerRequestMiddleware",
+    "wangge.core.middleware.RequestIdMiddleware",
+]
 
 ROOT_URLCONF = "wangge.urls"
 WSGI_APPLICATION = "wangge.wsgi.application"
 
+# The API docs page (Swagger UI) is served from django-ninja's own templates and static files,
+# not a CDN. Not an installed app: that would import ninja and pydantic (≈ 0.1 s) in every
+# command, also those that never touch the API.
+NINJA_DIR = Path(find_spec("ninja").origin).parent
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "wangge" / "templates"],
+        "DIRS": [BASE_DIR / "wangge" / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -147,7 +159,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "wangge" / "static", ("vendor", BASE_DIR / "node_modules")]
+STATICFILES_DIRS = [
+    BASE_DIR / "wangge" / "static",
+    ("vendor", BASE_DIR / "node_modules"),
+    NINJA_DIR / "static",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

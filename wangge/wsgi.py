@@ -1,6 +1,7 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wangge.settings")
-application = get_wsgi_application()
+
+from wangge.core.handlers import make_application  # noqa: E402 - needs the settings module
+
+application = make_application()

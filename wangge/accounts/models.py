@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import time
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,6 +89,14 @@ class RoleAssignment(models.Model):
 
 TOKEN_USE_RECORDED_EVERY = dt.timedelta(minutes=1)
 
+# key hash -> (loaded at, token with its user, or None). A phone posts request after request
+# with the same token: each worker process keeps the token, its user and (on the user object,
+# see core.scope.scope_paths) the user's roles for TOKEN_CACHE_SECONDS instead of reading them
+# on every request. Saving or deleting a token, user or role assignment empties it in the
+# process where that happens; other processes see the change within TOKEN_CACHE_SECONDS.
+TOKEN_CACHE_SECONDS = 5.0
+_tokens: dict[str, tuple[float, ApiToken | None]] = {}
+
 
 class ApiToken(models.Model):
     """A bearer token for the API. Only a hash is stored; the key is shown once."""
@@ -120,7 +130,15 @@ class ApiToken(models.Model):
 
     @classmethod
     def authenticate(cls, key: str) -> User | None:
-        token = cls.objects.select_related("user").filter(key_hash=cls.hash_key(key)).first()
+        digest, now_m = cls.hash_key(key), time.monotonic()
+        cached = _tokens.get(digest)
+        if cached is not None and now_m - cached[0] < TOKEN_CACHE_SECONDS:
+            token = cached[1]
+        else:
+            token = cls.objects.select_related("user").filter(key_hash=digest).first()
+            if len(_tokens) > 10_000:
+                _tokens.clear()
+            _tokens[digest] = (now_m, token)
         if token is None or not token.user.is_active:
             return None
         if token.expires_at and token.expires_at < timezone.now():
@@ -130,6 +148,7 @@ class ApiToken(models.Model):
         # once a minute (enough to tell a token in use from a forgotten one).
         if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RECORDED_EVERY:
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
         return token.user
 
 
@@ -146,3 +165,12 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.ip} {self.at:%Y-%m-%d %H:%M}"
+
+
+def _forget_tokens(**_kwargs) -> None:
+    _tokens.clear()
+
+
+for _model in (User, RoleAssignment, ApiToken):
+    post_save.connect(_forget_tokens, sender=_model, dispatch_uid=f"tokens_{_model.__name__}")
+    post_delete.connect(_forget_tokens, sender=_model, dispatch_uid=f"tokens_del_{_model.__name__}")

@@ -1,5 +1,8 @@
 """The ninja API object. Each app contributes a router from its api.py."""
 
+import json
+
+from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer, django_auth
@@ -17,6 +20,20 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class LocalSwagger(Swagger):
+    """Swagger UI from django-ninja's own template and static files (their folders are in
+    settings; ninja is not an installed app, so it would otherwise link a CDN)."""
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": True,  # "try it out" from a signed-in browser uses the session
+        }
+        return render(request, self.template, context)
+
+
 api = NinjaAPI(
     title="Wangge API",
     version="1",
@@ -25,7 +42,7 @@ api = NinjaAPI(
     docs_url="/docs",
     # Swagger UI from ninja's own static files ("ninja" is in INSTALLED_APPS); no validator
     # badge, which would call an external host.
-    docs=Swagger(settings={"validatorUrl": None}),
+    docs=LocalSwagger(settings={"validatorUrl": None}),
     auth=[TokenAuth(), django_auth],
 )
 install_handlers(api)

@@ -5,10 +5,10 @@ or sends its queue again) returns the first tube and never a second row, also wh
 race: the tube INSERT is `ON CONFLICT (client_uuid) DO NOTHING`, so the database decides and
 the loser reads the winner's tube.
 
-The usual tube (people by person id or person QR code) takes three statements whatever the
-number of people (see tubes_write): one SELECT of the people's earlier samples in the round
-(the double-scan warning), then in one transaction the tube INSERT, one INSERT … SELECT of the
-samples that checks the persons and their scope, and the change log INSERT. References that
+The usual tube (people by person id or person QR code) takes one statement on PostgreSQL and
+three on SQLite whatever the number of people (see tubes_write): the tube INSERT, one INSERT …
+SELECT of the samples that checks the persons and their scope, the change log INSERT, and a
+SELECT of the people's earlier samples in the round (the double-scan warning). References that
 need the registry (ID numbers, persons added on the spot) or that turn out wrong take one more
 SELECT of the persons first, which also names each bad reference.
 """
@@ -18,10 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +36,13 @@ from wangge.places.models import Household
 
 from .models import DoorTeam, Round, SamplingTable, Tube
 from .qr import HOUSEHOLD, BadQrCode, parse_token
-from .tubes_write import insert_change_log, insert_samples, insert_tube, sampled_rows
+from .tubes_write import (
+    insert_change_log,
+    insert_samples,
+    insert_tube,
+    insert_tube_at_once,
+    sampled_rows,
+)
 
 BARCODE_MAX = 40
 _BARCODE_RE = re.compile(r"[\x21-\x7e]+")  # printable ASCII without spaces
@@ -184,11 +191,7 @@ def resolve_people(people: list[PersonRef], actor) -> tuple[dict[int, Person], d
     return resolved, errors
 
 
-def sampled_warnings(
-    rnd: Round, person_ids, *, exclude_tube: Tube | None = None
-) -> list[TubeWarning]:
-    """One warning per person already sampled in another tube of the round (one query)."""
-    rows = sampled_rows(rnd.pk, person_ids, exclude_tube.pk if exclude_tube is not None else None)
+def _warnings(rows) -> list[TubeWarning]:
     return [
         TubeWarning(
             pid,
@@ -198,6 +201,14 @@ def sampled_warnings(
         )
         for pid, barcode, name, number in rows
     ]
+
+
+def sampled_warnings(
+    rnd: Round, person_ids, *, exclude_tube: Tube | None = None
+) -> list[TubeWarning]:
+    """One warning per person already sampled in another tube of the round (one query)."""
+    exclude = exclude_tube.pk if exclude_tube is not None else None
+    return _warnings(sampled_rows(rnd.pk, person_ids, exclude))
 
 
 def _replay(rnd: Round, client_uuid: uuid.UUID, actor) -> tuple[Tube, list[TubeWarning]] | None:
@@ -299,6 +310,20 @@ def _quick_ids(people: list[PersonRef]) -> list[int] | None:
     return ids if len(set(ids)) == len(ids) else None
 
 
+def _written(tube: Tube, tube_id: int, person_ids: list[int]) -> None:
+    tube.pk = tube.id = tube_id
+    tube._state.adding = False
+    tube.person_ids = person_ids
+
+
+def _log_after(tube: Tube, person_ids: list[int]) -> dict:
+    return {"barcode": tube.barcode, "people": len(person_ids), "person_ids": person_ids}
+
+
+def _scanned(people: list[PersonRef]) -> list[dt.datetime | None]:
+    return [_aware(ref.scanned_at) if ref.scanned_at else None for ref in people]
+
+
 def _insert(tube: Tube, people: list[PersonRef], person_ids: list[int], actor) -> bool:
     """Write the tube, its samples and its change log in the caller's transaction. False
     when the client UUID was registered before (nothing written); _Missing when a person is
@@ -306,15 +331,36 @@ def _insert(tube: Tube, people: list[PersonRef], person_ids: list[int], actor) -
     tube_id = insert_tube(tube)
     if tube_id is None:
         return False
-    tube.pk = tube.id = tube_id
-    tube._state.adding = False
-    scanned = [_aware(ref.scanned_at) if ref.scanned_at else None for ref in people]
-    if insert_samples(tube, person_ids, scanned, scope_paths(actor, VIEW)) != len(person_ids):
+    _written(tube, tube_id, person_ids)
+    inserted = insert_samples(tube, person_ids, _scanned(people), scope_paths(actor, VIEW))
+    if inserted != len(person_ids):
         raise _Missing
-    tube.person_ids = person_ids
-    after = {"barcode": tube.barcode, "people": len(people), "person_ids": person_ids}
-    insert_change_log(actor, tube, after)
+    insert_change_log(actor, tube, _log_after(tube, person_ids))
     return True
+
+
+def _at_once(rnd: Round, tube: Tube, people: list[PersonRef], person_ids: list[int], actor):
+    """PostgreSQL, the usual tube: everything in one statement (tubes_write). The register
+    result, or None when a reference is wrong (nothing written; the caller names it)."""
+    # In autocommit the statement is its own transaction; inside a caller's transaction a
+    # savepoint keeps a barcode conflict from breaking it.
+    atomic = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    try:
+        with atomic:
+            tube_id, complete, earlier = insert_tube_at_once(
+                tube,
+                person_ids,
+                _scanned(people),
+                scope_paths(actor, VIEW),
+                actor,
+                _log_after(tube, person_ids),
+            )
+    except IntegrityError:
+        return _taken(rnd, tube, actor)
+    if tube_id is None:
+        return _taken(rnd, tube, actor) if complete else None
+    _written(tube, tube_id, person_ids)
+    return tube, True, _warnings(earlier)
 
 
 def _taken(rnd: Round, tube: Tube, actor) -> tuple[Tube, bool, list[TubeWarning]]:
@@ -375,7 +421,11 @@ def _register(rnd, barcode, people, client_uuid, closed_at, table, team, single,
         scope_path=scope_path,
     )
     person_ids = _quick_ids(people)
-    if person_ids is not None:
+    if person_ids is not None and connection.vendor == "postgresql":
+        registered = _at_once(rnd, tube, people, person_ids, actor)
+        if registered is not None:
+            return registered
+    elif person_ids is not None:
         warnings = sampled_warnings(rnd, person_ids)
         try:
             with transaction.atomic():

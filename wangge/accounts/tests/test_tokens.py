@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from wangge.accounts import models as token_models
 from wangge.accounts.models import ApiToken
 from wangge.core.models import ChangeLog
 
@@ -97,17 +98,63 @@ def test_own_password_change(world, client_for):
     assert client.get(reverse("accounts:profile")).status_code == 200
 
 
-def test_token_use_is_recorded_at_most_once_a_minute(world, django_assert_num_queries):
+class _Clock:
+    """time.monotonic of the token cache, moved by hand."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    tick = _Clock()
+    monkeypatch.setattr(token_models.time, "monotonic", tick)
+    token_models._tokens.clear()
+    return tick
+
+
+def test_token_use_is_recorded_at_most_once_a_minute(world, clock, django_assert_num_queries):
     token, key = ApiToken.issue(world.users.grid_leader, "采样台")
     with django_assert_num_queries(2):  # the token, then the first use recorded
         assert ApiToken.authenticate(key) == world.users.grid_leader
     token.refresh_from_db()
     first = token.last_used_at
     assert first is not None
-    with django_assert_num_queries(1):  # the next calls only read
+    with django_assert_num_queries(0):  # kept by the process for a few seconds
+        assert ApiToken.authenticate(key) == world.users.grid_leader
+    clock.now += token_models.TOKEN_CACHE_SECONDS
+    with django_assert_num_queries(1):  # read again, the use is not a minute old
         assert ApiToken.authenticate(key) == world.users.grid_leader
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - dt.timedelta(minutes=2))
+    clock.now += token_models.TOKEN_CACHE_SECONDS
     with django_assert_num_queries(2):
         ApiToken.authenticate(key)
     token.refresh_from_db()
     assert token.last_used_at > first
+
+
+def test_a_revoked_token_or_deactivated_user_is_refused_at_once(world, clock):
+    user = world.users.grid_leader
+    token, key = ApiToken.issue(user, "采样台")
+    assert ApiToken.authenticate(key) == user
+    token.delete()  # revoked in this process: no waiting for the cache
+    assert ApiToken.authenticate(key) is None
+    _, key = ApiToken.issue(user, "采样台")
+    assert ApiToken.authenticate(key) == user
+    user.is_active = False
+    user.save()
+    assert ApiToken.authenticate(key) is None
+
+
+def test_a_change_of_roles_is_seen_by_the_next_request(world, clock):
+    from wangge.accounts.models import RoleAssignment
+    from wangge.core.scope import scope_paths
+
+    user = world.users.volunteer
+    _, key = ApiToken.issue(user, "采样台")
+    before = scope_paths(ApiToken.authenticate(key))
+    RoleAssignment.objects.filter(user=user).delete()  # a queryset delete sends the signal too
+    assert scope_paths(ApiToken.authenticate(key)) == [] != before

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from wangge.core.audit import channel_var, new_request_id, record_access
 from wangge.core.exports import write_xlsx
+from wangge.core.gcpause import gc_paused
 from wangge.places.services import resolve_area
 from wangge.testing.models import Round
 from wangge.testing.whoisleft import person_list
@@ -59,9 +60,10 @@ class Command(BaseCommand):
         fmt, output = options["format"], options["output"]
         if fmt == "xlsx" and not output:
             raise CommandError("--format xlsx needs --output FILE.xlsx")
-        rows = person_rows(rnd, person_list(rnd, None, "not_yet", prefix))
+        with gc_paused():
+            rows = person_rows(rnd, person_list(rnd, None, "not_yet", prefix), marks=False)
+            values = [export_row(r, extra=False) for r in rows]
         head = [c.label for c in columns(extra=False)]
-        values = [export_row(r, extra=False) for r in rows]
         try:
             if fmt == "xlsx":
                 write_xlsx(output, columns=columns(extra=False), rows=values, title=str(rnd))
