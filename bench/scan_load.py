@@ -6,12 +6,12 @@
 Prepares a database (a fresh SQLite file in WAL mode in a temporary directory, or a new
 database created on the PostgreSQL server of WANGGE_DATABASE_URL when that is a postgres://
 URL), builds the demo street (`wangge demo`, scale 1.0: 39,303 people) with yesterday's round
-(everybody sampled, as on any day of an outbreak but the first) and ANALYZEs it, creates rounds with one sampling point each, a table per client and an API token per client
-(one phone per table), then serves the project with
-gunicorn (gthread: one worker per core, 8 threads each) on 127.0.0.1 and runs N client
-processes. Each client keeps one HTTP connection open and posts closed tubes of 10 distinct
-people (by person id; every person is used once per round, with fresh client UUIDs) until the
-time is up or its people run out.
+(everybody sampled, as on any day of an outbreak but the first) and ANALYZEs it, creates
+rounds with one sampling point each, a table per client and an API token per client (one
+phone per table), then serves the project with gunicorn (gthread: one worker per core, 8
+threads each) on 127.0.0.1 and runs N client processes. Each client keeps one HTTP
+connection open and posts closed tubes of 10 distinct people (by person id; every person is
+used once per round, with fresh client UUIDs) until the time is up or its people run out.
 
 Then it checks the database: every acknowledged tube must be there once with its 10 samples
 (`lost` counts those missing), and no tube or (round, person) sample may exist twice
