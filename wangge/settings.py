@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "wangge.places",
     "wangge.people",
     "wangge.testing",
+    "wangge.canvass",
     "wangge.api",
 ]
 

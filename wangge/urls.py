@@ -9,6 +9,7 @@ urlpatterns = [
     path("people/", include("wangge.people.urls")),
     path("registry/", include("wangge.people.urls_registry")),
     path("testing/", include("wangge.testing.urls")),
+    path("canvass/", include("wangge.canvass.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -49,6 +49,7 @@ install_handlers(api)
 
 
 def _register_routers() -> None:
+    from wangge.canvass.api import router as canvass
     from wangge.people.api import persons, residences
     from wangge.places.api import areas, buildings, households, units
     from wangge.testing.api import router as testing
@@ -60,6 +61,7 @@ def _register_routers() -> None:
     api.add_router("/persons", persons)
     api.add_router("/residences", residences)
     api.add_router("/testing", testing)
+    api.add_router("/canvass", canvass)
 
 
 _register_routers()

@@ -92,3 +92,11 @@ class ScopedModel(models.Model):
         if self.scope_from:
             self.scope_path = getattr(self, self.scope_from).scope_path
         super().save(*args, **kwargs)
+
+
+def split_path(path: str) -> tuple[str, int | None]:
+    """A row's scope_path (a person's, a household's…) → (grid path, building id or None)."""
+    i = path.find("b")
+    if i < 0:
+        return path, None
+    return path[:i], int(path[i + 1 : path.index("/", i)])

@@ -174,12 +174,18 @@ class Building(NumberedNode, ScopedModel):
         ]
 
     def __str__(self) -> str:
-        label = self.label
-        return f"{self.estate.name} {label}" if self.estate_id and self.estate else label
+        estate = self.estate.name if self.estate_id and self.estate else ""
+        return self.text_of(self.number, self.name, estate)
 
     @property
     def label(self) -> str:
         return self.name or gettext("%(number)s号楼") % {"number": self.number}
+
+    @staticmethod
+    def text_of(number: str, name: str = "", estate: str | None = "") -> str:
+        """A building as str() writes it, from values read without the row ("阳光小区 3号楼")."""
+        label = name or gettext("%(number)s号楼") % {"number": number}
+        return f"{estate} {label}" if estate else label
 
     def compute_path(self) -> str:
         return f"{self.area.path}b{self.pk}/"

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from wangge.core.scope import VIEW
+from wangge.core.scope import VIEW, split_path
+from wangge.people.leaders import leaders
 from wangge.people.models import LeaderAssignment, Person
 from wangge.places.models import Area, Building
 
@@ -138,14 +139,6 @@ class Board:
     total: Counts
 
 
-def split_path(path: str) -> tuple[str, int | None]:
-    """A person's scope_path → (grid path, building id or None)."""
-    i = path.find("b")
-    if i < 0:
-        return path, None
-    return path[:i], int(path[i + 1 : path.index("/", i)])
-
-
 def unit_counts(rnd: Round, user, prefix: str = "") -> dict[str, Counts]:
     """Counts per person scope_path (a unit): two grouped queries."""
     flags = status_exprs(rnd)
@@ -182,22 +175,6 @@ def unit_counts(rnd: Round, user, prefix: str = "") -> dict[str, Counts]:
         c = out[row["scope_path"]]
         c.positive, c.retest = row["p"], row["r"]
     return dict(out)
-
-
-def leaders(role: str, **ids) -> dict[int, tuple[str, str]]:
-    """{area/building id: (name, phone)} of the first active leader with `role`; one query.
-    `ids` is area_id__in=[…] or building_id__in=[…]."""
-    ((key, values),) = ids.items()
-    column = key.removesuffix("__in")
-    out: dict[int, tuple[str, str]] = {}
-    rows = (
-        LeaderAssignment.objects.filter(role=role, active=True, unit__isnull=True, **ids)
-        .order_by(column, "id")
-        .values_list(column, "name", "phone")
-    )
-    for obj_id, name, phone in rows:
-        out.setdefault(obj_id, (name, phone))
-    return out
 
 
 def board(rnd: Round, user, prefix: str = "") -> Board:

@@ -17,10 +17,11 @@ from wangge.core.exports import XlsxColumn
 from wangge.core.gcpause import gc_paused
 from wangge.core.mask import mask_id, mask_phone
 from wangge.core.scope import VIEW
+from wangge.people.leaders import leaders
 from wangge.people.models import LeaderAssignment, Person, Residence, SpecialGroup
 
 from .models import DoorVisit, Round, Sample, Tube
-from .whoisleft import Board, Counts, board, leaders
+from .whoisleft import Board, Counts, board
 
 SPECIAL_LABELS = dict(SpecialGroup.Kind.choices)
 DOOR_LABELS = dict(DoorVisit.Reason.choices)

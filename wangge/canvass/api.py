@@ -1,0 +1,5 @@
+"""The canvass API router."""
+
+from ninja import Router
+
+router = Router(tags=["canvass"])

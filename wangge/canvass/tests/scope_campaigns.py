@@ -1,0 +1,10 @@
+"""The campaigns part of the canvass app's scope-test entries (see scope_urls)."""
+
+OBJECT_ARGS: dict = {}
+LIST_QUERIES: dict = {"canvass:campaign_list": [""]}
+API_OBJECTS: dict = {}
+API_FILTERS: dict = {}
+
+
+def extra(world) -> dict:
+    return {}

@@ -1,0 +1,3 @@
+"""coverage pages of the canvass app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""door pages of the canvass app."""
+
+urlpatterns: list = []

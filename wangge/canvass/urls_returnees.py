@@ -1,0 +1,3 @@
+"""returnees pages of the canvass app."""
+
+urlpatterns: list = []
