@@ -4,8 +4,9 @@
 #
 # Migrates the database (WANGGE_DATABASE_URL, default SQLite in var/), builds the
 # demo street when the database has no areas, then runs gunicorn in the
-# foreground and `wangge worker` in the background; stopping the server (Ctrl-C)
-# stops the worker.
+# foreground, with `wangge worker` and a loop making the canvass daily closes that
+# are due (`wangge canvass close-due` every 5 minutes, what cron does on a server) in
+# the background; stopping the server (Ctrl-C) stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,13 +37,16 @@ if [[ "$areas" == 0 ]]; then
 fi
 
 worker_pid=
+closes_pid=
 cleanup() {
     trap - EXIT INT TERM
-    if [[ -n "$worker_pid" ]] && kill -0 "$worker_pid" 2>/dev/null; then
-        # The worker ignores SIGINT (background job of a script), so send TERM.
-        kill -TERM "$worker_pid" 2>/dev/null || true
-        wait "$worker_pid" 2>/dev/null || true
-    fi
+    for pid in "$worker_pid" "$closes_pid"; do
+        if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+            # Background jobs of a script ignore SIGINT, so send TERM.
+            kill -TERM "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -50,6 +54,8 @@ trap 'exit 143' TERM
 
 "$BIN/wangge" worker &
 worker_pid=$!
+while true; do "$BIN/wangge" canvass close-due || true; sleep 300; done &
+closes_pid=$!
 
 echo
 echo "Wangge: http://$HOST:$PORT/   (Ctrl-C stops the server and the worker)"

@@ -79,11 +79,11 @@ def choices_of(question: Question) -> dict[str, str]:
 def _choice(question: Question, value: Any) -> str:
     text = clean_text(str(value))
     options = choices_of(question)
-    if text in options:
-        return text
-    by_label = {label: key for key, label in options.items()}
-    if text in by_label:
-        return by_label[text]
+    # Compared as normalised text: a choice written "自住（本人）" is answered "自住(本人)".
+    by_text = {clean_text(key): key for key in options}
+    by_text.update({clean_text(label): key for key, label in options.items()})
+    if text in by_text:
+        return by_text[text]
     if question.kind == K.YES_NO:
         if text.lower() in _YES:
             return "yes"
@@ -238,3 +238,25 @@ def answer_text(question: Question, value: Any) -> str:
     if options:
         return options.get(str(value), str(value))
     return str(value)
+
+
+def describe_conditions(questions: list[Question]) -> list[Question]:
+    """Set `condition_label` on each question: its condition as a worker reads it
+    ("“近14天是否离开过本市？”为“是”") instead of "left_city=yes"."""
+    by_key = {q.key: q for q in questions}
+    for q in questions:
+        q.condition_label = ""
+        if not q.condition:
+            continue
+        negate = "!=" in q.condition
+        key, _sep, value = q.condition.partition("!=" if negate else "=")
+        source = by_key.get(key.strip())
+        if source is None:
+            q.condition_label = q.condition
+            continue
+        values = {"label": source.label, "value": choices_of(source).get(value.strip(), value)}
+        if negate:
+            q.condition_label = _("“%(label)s”不为“%(value)s”时") % values
+        else:
+            q.condition_label = _("“%(label)s”为“%(value)s”时") % values
+    return questions

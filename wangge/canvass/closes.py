@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from wangge.core.scope import split_path
+from wangge.core.scope import VIEW, covers, split_path
 
 from .coverage import STATES, Counts, household_rows, ledger
 from .models import Campaign, DailyClose, HouseholdStatus, Visit
@@ -89,29 +89,36 @@ def close_day(campaign: Campaign, day: dt.date, *, actor=None) -> tuple[DailyClo
     return close, True
 
 
-def due(now: dt.datetime | None = None) -> list[tuple[Campaign, dt.date]]:
+def due(
+    now: dt.datetime | None = None, *, campaign: Campaign | None = None
+) -> list[tuple[Campaign, dt.date]]:
     """(campaign, day) pairs whose close time has passed without a close: today's, once the
-    hour is past, and any earlier day of the campaign left unclosed."""
+    hour is past, and any earlier day of the campaign left unclosed (of one `campaign` only,
+    when given)."""
     now = timezone.localtime(now or timezone.now())
     today = now.date()
     out = []
     campaigns = Campaign.objects.filter(starts_on__lte=today, ends_on__gte=today - dt.timedelta(1))
-    for campaign in campaigns.select_related("area"):
-        closed = set(campaign.closes.values_list("day", flat=True))
-        day = max(campaign.starts_on, today - dt.timedelta(days=1))
-        last = min(campaign.ends_on, today)
+    if campaign is not None:
+        campaigns = campaigns.filter(pk=campaign.pk)
+    for one in campaigns.select_related("area"):
+        closed = set(one.closes.values_list("day", flat=True))
+        day = max(one.starts_on, today - dt.timedelta(days=1))
+        last = min(one.ends_on, today)
         while day <= last:
-            if day not in closed and (day < today or now.time() >= campaign.close_time):
-                out.append((campaign, day))
+            if day not in closed and (day < today or now.time() >= one.close_time):
+                out.append((one, day))
             day += dt.timedelta(days=1)
     return out
 
 
-def close_due(now: dt.datetime | None = None) -> list[DailyClose]:
-    """Make every close that is due (see `due`)."""
+def close_due(
+    now: dt.datetime | None = None, *, campaign: Campaign | None = None
+) -> list[DailyClose]:
+    """Make every close that is due (see `due`), of one `campaign` only when given."""
     made = []
-    for campaign, day in due(now):
-        close, created = close_day(campaign, day)
+    for one, day in due(now, campaign=campaign):
+        close, created = close_day(one, day)
         if created:
             made.append(close)
     return made
@@ -124,3 +131,19 @@ def close_counts(close: DailyClose, grid_path: str = "") -> Counts:
     if grid_path:
         source = next((g for g in figures.get("grids", []) if g["path"] == grid_path), {})
     return Counts(**{n: int(source.get(n, 0)) for n in ("targeted", *STATES)})
+
+
+DAY_FIGURES = ("visits_today", "reached_today")
+
+
+def visible_grids(figures: dict, user, action: str = VIEW) -> tuple[list[dict], dict]:
+    """The frozen grids of a close that `user` may see (VIEW, or EXPORT for an export) and
+    their sum: (grids, total), each a dict of counts with not_reached and percent."""
+    grids = [g for g in figures.get("grids", []) if covers(user, g.get("path", ""), action)]
+    counts = Counts()
+    day = dict.fromkeys(DAY_FIGURES, 0)
+    for g in grids:
+        counts.add(Counts(**{n: int(g.get(n, 0)) for n in ("targeted", *STATES)}))
+        for name in DAY_FIGURES:
+            day[name] += int(g.get(name, 0))
+    return grids, {**counts.as_dict(), **day}

@@ -6,6 +6,10 @@ One grouped query over the campaign's households (GROUP BY the household's unit 
 to its status row) gives every count; grids and buildings are rolled up in Python, plus one
 query each for grids, buildings, units and leaders, whatever the size of the area. A household
 never attempted that the registry marks vacant counts as vacant.
+
+The households behind a count come as ROW_FIELDS tuples (`household_values`, a queryset a page
+can slice) turned into HouseholdRows with their grid leader (`make_rows`); `household_rows`
+streams a whole list for exports. `action=EXPORT` scopes an export by the right to export.
 """
 
 from __future__ import annotations
@@ -71,8 +75,14 @@ class Counts:
         return round(100 * self.done / self.targeted, 1) if self.targeted else 0.0
 
     def add(self, other: Counts) -> None:
-        for name in ("targeted", *STATES):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        # Spelled out: a district's ledger adds up tens of thousands of these.
+        self.targeted += other.targeted
+        self.reached += other.reached
+        self.revisit += other.revisit
+        self.refused += other.refused
+        self.vacant += other.vacant
+        self.moved += other.moved
+        self.not_attempted += other.not_attempted
 
     def as_dict(self) -> dict[str, int | float]:
         out: dict[str, int | float] = {"targeted": self.targeted}
@@ -102,12 +112,14 @@ class Ledger:
     total: Counts
 
 
-def campaign_households(campaign: Campaign, user, prefix: str = "") -> QuerySet[Household]:
+def campaign_households(
+    campaign: Campaign, user, prefix: str = "", *, action: str = VIEW
+) -> QuerySet[Household]:
     """The campaign's households `user` may see (None: the system), below `prefix`, annotated
-    with `st` (their status row in the campaign, if any)."""
+    with `st` (their status row in the campaign, if any). `action` EXPORT for an export."""
     qs = target_households(campaign)
     if user is not None:
-        qs = qs.for_user(user, VIEW)
+        qs = qs.for_user(user, action)
     if prefix:
         qs = qs.within(prefix)
     return qs.annotate(
@@ -134,14 +146,23 @@ def unit_counts(campaign: Campaign, user, prefix: str = "") -> dict[str, Counts]
             n_targeted=Count("pk"),
             **{f"n_{state}": Count("pk", filter=state_q(state)) for state in STATES},
         )
+        .values_list("scope_path", "n_targeted", *(f"n_{state}" for state in STATES))
     )
-    names = ("targeted", *STATES)
-    return {row["scope_path"]: Counts(*(row[f"n_{n}"] for n in names)) for row in rows}
+    return {path: Counts(*counts) for path, *counts in rows}
 
 
 def _unit_id(path: str) -> int | None:
     i = path.find("u")
     return int(path[i + 1 : path.index("/", i)]) if i >= 0 else None
+
+
+def _counted_buildings(building_counts: dict[int, Counts], grid_ids: list[int]) -> list[Building]:
+    """The buildings counted, read by their grids (a district's 14,000 ids in an IN list cost
+    more than the rows), and by id those whose path names a grid they are not in."""
+    qs = Building.objects.select_related("estate")
+    found = [b for b in qs.filter(area_id__in=grid_ids) if b.pk in building_counts]
+    missing = set(building_counts) - {b.pk for b in found}
+    return found + list(qs.filter(pk__in=missing)) if missing else found
 
 
 def ledger(campaign: Campaign, user, prefix: str = "", *, units: bool = False) -> Ledger:
@@ -153,19 +174,30 @@ def ledger(campaign: Campaign, user, prefix: str = "", *, units: bool = False) -
     unit_lines: dict[int, list[tuple[int, Counts]]] = defaultdict(list)
     for path, counts in per_unit.items():
         grid_path, building_id = split_path(path)
-        grid_counts[grid_path].add(counts)
-        if building_id is not None:
-            building_counts[building_id].add(counts)
-            building_grid[building_id] = grid_path
-            unit_id = _unit_id(path)
-            if units and unit_id is not None:
-                unit_lines[building_id].append((unit_id, counts))
+        if building_id is None:
+            grid_counts[grid_path].add(counts)
+            continue
+        building_counts[building_id].add(counts)
+        building_grid[building_id] = grid_path
+        unit_id = _unit_id(path)
+        if units and unit_id is not None:
+            unit_lines[building_id].append((unit_id, counts))
+    for building_id, counts in building_counts.items():
+        grid_counts[building_grid[building_id]].add(counts)
     areas = {
         a.path: a for a in Area.objects.filter(path__in=list(grid_counts)).select_related("parent")
     }
-    buildings = Building.objects.filter(pk__in=list(building_counts)).select_related("estate")
-    grid_leaders = leaders(LeaderAssignment.Role.GRID, area_id__in=[a.pk for a in areas.values()])
-    b_leaders = leaders(LeaderAssignment.Role.BUILDING, building_id__in=list(building_counts))
+    areas_by_id = {a.pk: a for a in areas.values()}
+    grid_ids = list(areas_by_id)
+    buildings = _counted_buildings(building_counts, grid_ids)
+    grid_leaders = leaders(LeaderAssignment.Role.GRID, area_id__in=grid_ids)
+    b_leaders = leaders(
+        LeaderAssignment.Role.BUILDING,
+        building_id__in=Building.objects.filter(area_id__in=grid_ids).values("pk"),
+    )
+    strays = [b.pk for b in buildings if b.area_id not in areas_by_id]
+    if strays:
+        b_leaders.update(leaders(LeaderAssignment.Role.BUILDING, building_id__in=strays))
     unit_objs = {}
     if units:
         ids = [u for lines in unit_lines.values() for u, _c in lines]
@@ -211,10 +243,11 @@ class HouseholdRow:
     last_at: object
     leader_name: str = ""
     leader_phone: str = ""
+    label: str = ""  # the state's label, translated once per list by make_rows
 
     @property
     def state_label(self) -> str:
-        return str(STATES[self.state])
+        return self.label or str(STATES[self.state])
 
     @property
     def masked_householder(self) -> str:
@@ -244,17 +277,22 @@ ROW_FIELDS = (
 )
 
 
-def household_rows(
-    campaign: Campaign, user, states=NOT_REACHED, prefix: str = ""
-) -> Iterator[HouseholdRow]:
-    """The households of `user`'s part of the campaign in `states`, by grid, building, unit,
-    floor and room, each with its grid leader. Two queries, streamed."""
+def states_q(states) -> Q:
+    """Households (annotated by campaign_households) in any of `states`."""
     q = Q()
     for state in states:
         q |= state_q(state)
-    qs = (
-        campaign_households(campaign, user, prefix)
-        .filter(q)
+    return q if states else Q(pk__in=[])
+
+
+def household_values(
+    campaign: Campaign, user, states=NOT_REACHED, prefix: str = "", *, action: str = VIEW
+) -> QuerySet:
+    """The households of `user`'s part of the campaign in `states` as ROW_FIELDS tuples, by
+    grid, building, unit, floor and room (a page of it goes to `make_rows`)."""
+    return (
+        campaign_households(campaign, user, prefix, action=action)
+        .filter(states_q(states))
         .order_by(
             "building__area__code",
             "building__estate__name",
@@ -266,13 +304,14 @@ def household_rows(
         )
         .values_list(*ROW_FIELDS)
     )
-    grid_ids = set(
-        campaign_households(campaign, user, prefix)
-        .filter(q)
-        .values_list("building__area_id", flat=True)
-        .distinct()
-    )
-    grid_leaders = leaders(LeaderAssignment.Role.GRID, area_id__in=list(grid_ids))
+
+
+def make_rows(values, grid_leaders: dict[int, tuple[str, str]]) -> Iterator[HouseholdRow]:
+    """HouseholdRows from ROW_FIELDS tuples, each with its grid leader from `grid_leaders`.
+    Labels (states, buildings) are translated once per list, not once per row: gettext cost
+    as much as the query on a district's 300,000 rows."""
+    labels = {state: str(label) for state, label in STATES.items()}
+    building_texts: dict[tuple, str] = {}
     for (
         pk,
         vacant,
@@ -289,12 +328,15 @@ def household_rows(
         outcome,
         visits,
         last_at,
-    ) in qs.iterator(chunk_size=5000):
+    ) in values:
         if outcome:
             state = OUTCOME_STATE[outcome]
         else:
             state = "vacant" if vacant else "not_attempted"
-        building = Building.text_of(b_number, b_name, estate)
+        building = building_texts.get((b_number, b_name, estate))
+        if building is None:
+            building = Building.text_of(b_number, b_name, estate)
+            building_texts[(b_number, b_name, estate)] = building
         name, phone_l = grid_leaders.get(grid_id, ("", ""))
         yield HouseholdRow(
             pk,
@@ -310,7 +352,29 @@ def household_rows(
             last_at,
             name,
             phone_l,
+            labels[state],
         )
+
+
+def grid_leaders_of(grid_ids) -> dict[int, tuple[str, str]]:
+    """{grid id: (leader name, phone)}; one query."""
+    return leaders(LeaderAssignment.Role.GRID, area_id__in=[g for g in set(grid_ids) if g])
+
+
+def household_rows(
+    campaign: Campaign, user, states=NOT_REACHED, prefix: str = "", *, action: str = VIEW
+) -> Iterator[HouseholdRow]:
+    """The households of `user`'s part of the campaign in `states`, by grid, building, unit,
+    floor and room, each with its grid leader. Three queries, streamed."""
+    grid_ids = (
+        campaign_households(campaign, user, prefix, action=action)
+        .filter(states_q(states))
+        .values_list("building__area_id", flat=True)
+        .distinct()
+    )
+    grid_leaders = grid_leaders_of(grid_ids)
+    values = household_values(campaign, user, states, prefix, action=action)
+    yield from make_rows(values.iterator(chunk_size=5000), grid_leaders)
 
 
 NOT_REACHED_COLUMNS = [
@@ -325,6 +389,11 @@ NOT_REACHED_COLUMNS = [
     XlsxColumn(gettext_lazy("网格长"), 10),
     XlsxColumn(gettext_lazy("网格长电话"), 14),
 ]
+
+
+def not_reached_columns() -> list[XlsxColumn]:
+    """NOT_REACHED_COLUMNS with their labels in the active language (for CSV headers too)."""
+    return [XlsxColumn(str(c.label), c.width, c.text) for c in NOT_REACHED_COLUMNS]
 
 
 def export_line(row: HouseholdRow) -> list:

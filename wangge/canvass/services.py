@@ -58,6 +58,17 @@ def copy_questionnaire(source: Questionnaire, *, area, actor, name: str = "") ->
     return copy
 
 
+def _check_campaign_fields(fields: dict) -> None:
+    """Methods kept to the known ones (at least one); the end not before the start."""
+    if "methods" in fields:
+        fields["methods"] = [m for m in fields["methods"] or [] if m in Method.values]
+        if not fields["methods"]:
+            raise ValidationError({"methods": [_("至少选择一种排查方式")]})
+    start, end = fields.get("starts_on"), fields.get("ends_on")
+    if start and end and end < start:
+        raise ValidationError({"ends_on": [_("结束日期不能早于开始日期")]})
+
+
 @transaction.atomic
 def create_campaign(
     *,
@@ -73,16 +84,8 @@ def create_campaign(
     area = fields["area"]
     if not covers(actor, area.path, CHANGE):
         raise PermissionDenied
-    methods = [m for m in fields.get("methods") or [] if m in Method.values]
-    if not methods:
-        raise ValidationError({"methods": [_("至少选择一种排查方式")]})
-    fields["methods"] = methods
-    if (
-        fields.get("starts_on")
-        and fields.get("ends_on")
-        and fields["ends_on"] < fields["starts_on"]
-    ):
-        raise ValidationError({"ends_on": [_("结束日期不能早于开始日期")]})
+    fields.setdefault("methods", [])
+    _check_campaign_fields(fields)
     own = copy_questionnaire(questionnaire, area=area, actor=actor) if copy else questionnaire
     campaign = create_object(
         Campaign(questionnaire=own, created_by=actor if actor else None, **fields), actor=actor
@@ -99,6 +102,24 @@ def create_campaign(
     elif target == Campaign.Target.SPECIAL_GROUP and not campaign.target_group:
         raise ValidationError({"target_group": [_("请选择特殊人群类别")]})
     return campaign
+
+
+CAMPAIGN_EDITABLE = ("name", "starts_on", "ends_on", "methods", "close_time", "lookback_days")
+
+
+@transaction.atomic
+def update_campaign(campaign: Campaign, data: dict, *, actor) -> bool:
+    """Change what may change once a campaign runs (not its area, target or questionnaire)."""
+    if not covers(actor, campaign.area.path, CHANGE):
+        raise PermissionDenied
+    unknown = set(data) - set(CAMPAIGN_EDITABLE)
+    if unknown:
+        raise ValueError(sorted(unknown))
+    data = dict(data)
+    for name in ("starts_on", "ends_on"):
+        data.setdefault(name, getattr(campaign, name))
+    _check_campaign_fields(data)
+    return update_object(campaign, data, actor=actor)
 
 
 @dataclass
@@ -259,6 +280,13 @@ def record_visit(
                 corrections.people_count = None
             if outcome == Outcome.VACANT and not household.vacant and may_change:
                 update_object(household, {"vacant": True}, actor=actor)
+            if outcome == Outcome.MOVED and may_change:  # the whole household has moved away
+                corrections.moved_out = list(
+                    Residence.objects.filter(household=household, until__isnull=True).values_list(
+                        "pk", flat=True
+                    )
+                )
+                corrections.people_count = 0 if household.people_count else None
             if corrections:
                 _apply_corrections(household, corrections, actor=actor, day=day)
             if outcome == Outcome.ANSWERED:

@@ -29,8 +29,11 @@ class XlsxColumn:
 
 
 def _as_columns(columns: Sequence[XlsxColumn | str]) -> list[XlsxColumn]:
+    """Columns with their labels as plain text (a lazy translation is resolved here)."""
     return [
-        c if isinstance(c, XlsxColumn) else XlsxColumn(str(c), max(8, 2.2 * len(str(c))))
+        XlsxColumn(str(c.label), c.width, c.text)
+        if isinstance(c, XlsxColumn)
+        else XlsxColumn(str(c), max(8, 2.2 * len(str(c))))
         for c in columns
     ]
 

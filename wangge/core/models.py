@@ -75,3 +75,4 @@ class AccessLog(ScopedModel):
 
 
 from .models_imports import ImportJob  # noqa: E402,F401
+from .models_limits import RateCounter  # noqa: E402,F401

@@ -54,6 +54,12 @@ def path_q(paths: list[str], field: str) -> Q | None:
     return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The paths above a scope path ("/1/2/3/b4/" → "/1/", "/1/2/", "/1/2/3/")."""
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+
+
 def covers(user: User | None, path: str, action: str = VIEW) -> bool:
     return any(path.startswith(p) for p in scope_paths(user, action))
 
@@ -67,6 +73,18 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         q = path_q(paths, self.scope_field)
         return self if q is None else self.filter(q)
+
+    def touching(self, user: User | None, action: str = VIEW) -> ScopedQuerySet:
+        """Rows in the user's scope, plus rows placed above it: a street-wide round or campaign
+        is opened by a grid leader, whose pages then show only their grid's part of it."""
+        paths = scope_paths(user, action)
+        if not paths:
+            return self.none()
+        q = path_q(paths, self.scope_field)
+        if q is None:
+            return self
+        above = {a for p in paths for a in ancestor_paths(p)}
+        return self.filter(q | Q(**{f"{self.scope_field}__in": above}))
 
     def within(self, path: str) -> ScopedQuerySet:
         """Rows at or below the node with this path (used for drill-down)."""

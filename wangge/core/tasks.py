@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 JOB_RUNNERS = {
     "registry": "wangge.people.imports.run_import_job",
     "lab_results": "wangge.testing.imports.run_results_job",
+    "canvass_visits": "wangge.canvass.imports.run_visits_job",
 }
 
 

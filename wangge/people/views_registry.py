@@ -116,11 +116,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         except ImportFormatError as exc:
             form.add_error("file", str(exc))
         else:
-            job = create_job(request, form.cleaned_data, upload_file.name, data, rows)
-            if rows > settings.IMPORT_BACKGROUND_ROWS:
-                run_import.enqueue(job.pk)
-            else:
-                execute_import_job(job.pk)
+            job = start_job(request, form.cleaned_data, upload_file.name, data, rows)
             return redirect("registry:job", pk=job.pk)
     export_form = forms.Form()
     export_form.fields["area"] = area_field(request.user, EXPORT, _("导出区域"))
@@ -168,6 +164,31 @@ def create_job(
     return job
 
 
+def start_job(
+    request: HttpRequest, data: dict, name: str, content: bytes, rows: int, **kwargs
+) -> ImportJob:
+    """create_job, then run it at once (small files) or queue it for the worker (more than
+    IMPORT_BACKGROUND_ROWS rows: the job page shows its progress)."""
+    job = create_job(request, data, name, content, rows, **kwargs)
+    if rows > settings.IMPORT_BACKGROUND_ROWS:
+        run_import.enqueue(job.pk)
+    else:
+        execute_import_job(job.pk)
+    return job
+
+
+def job_context(request: HttpRequest, job: ImportJob, **extra) -> dict:
+    """What a job page shows: the first ERRORS_SHOWN errors masked, and how many more."""
+    errors = [{**e, "value": mask_cell(str(e["value"]))} for e in job.errors[:ERRORS_SHOWN]]
+    return {
+        "job": job,
+        "errors": errors,
+        "more_errors": max(len(job.errors) - ERRORS_SHOWN, 0),
+        "base_template": "registry/_partial.html" if request.htmx else "base.html",
+        **extra,
+    }
+
+
 def import_job(request: HttpRequest, pk: int, kind: str = KIND) -> ImportJob:
     """An import job of `kind` the user may import into (404 otherwise)."""
     jobs = ImportJob.objects.for_user(request.user, IMPORT).filter(kind=kind)
@@ -188,17 +209,7 @@ def mask_cell(value: str) -> str:
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = import_job(request, pk)
-    errors = [{**e, "value": mask_cell(str(e["value"]))} for e in job.errors[:ERRORS_SHOWN]]
-    return render(
-        request,
-        "registry/job.html",
-        {
-            "job": job,
-            "errors": errors,
-            "more_errors": max(len(job.errors) - ERRORS_SHOWN, 0),
-            "base_template": "registry/_partial.html" if request.htmx else "base.html",
-        },
-    )
+    return render(request, "registry/job.html", job_context(request, job))
 
 
 @login_required

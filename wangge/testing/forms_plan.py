@@ -8,13 +8,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from wangge.core.scope import CHANGE
+from wangge.core.scope import CHANGE, ancestor_paths
 from wangge.people.models import SpecialGroup
 from wangge.places.forms import BootstrapForm
 from wangge.places.models import Area, Building, Estate
 
 from .models import DoorTeam, Round, SamplingPoint
-from .services_plan import ancestor_paths
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 

@@ -463,6 +463,3 @@ class Notice(ScopedModel):
         return f"{self.area.name} {self.tube.barcode}"
 
     scope_from = "area"
-
-
-from .models_limits import RateCounter  # noqa: E402,F401

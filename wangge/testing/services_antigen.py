@@ -8,19 +8,18 @@ Every write is audited; reports from the household's public page under the chann
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wangge.core.audit import channel_var, record_change, snapshot
+from wangge.core.audit import record_change, snapshot
 from wangge.core.models import ChangeLog
+from wangge.core.ratelimit import public_channel
 from wangge.people.models import Person, Residence
 from wangge.places.models import Household
 
@@ -180,16 +179,6 @@ def record_household_results(
             )
             outcome[status] += 1
     return outcome
-
-
-@contextlib.contextmanager
-def public_channel() -> Iterator[None]:
-    """Audit rows written inside are marked as coming from the public (no login) pages."""
-    token = channel_var.set("public")
-    try:
-        yield
-    finally:
-        channel_var.reset(token)
 
 
 def self_report(

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from wangge.core.audit import record_change
 from wangge.core.models import ChangeLog
 from wangge.core.normalize import NormalizationError, clean_text, normalize_name, normalize_phone
-from wangge.core.scope import ALL_SCOPE, CHANGE, VIEW, covers, path_q, scope_paths
+from wangge.core.scope import CHANGE, VIEW, covers
 from wangge.core.services import create_object, delete_object, update_object
 from wangge.places.models import Area, Building, Estate
 
@@ -35,25 +35,9 @@ MAX_RATE = 1000
 # --- who sees and who plans -------------------------------------------------------------------
 
 
-def ancestor_paths(path: str) -> list[str]:
-    parts = [p for p in path.strip("/").split("/") if p]
-    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
-
-
-def touching(qs: QuerySet, user, action: str = VIEW) -> QuerySet:
-    """Rows of a scoped queryset inside the user's scope, plus rows placed above it."""
-    paths = scope_paths(user, action)
-    if not paths:
-        return qs.none()
-    if ALL_SCOPE in paths:
-        return qs
-    above = {a for p in paths for a in ancestor_paths(p)}
-    return qs.filter(path_q(paths, "scope_path") | Q(scope_path__in=above))
-
-
 def visible_rounds(user) -> QuerySet[Round]:
     """Rounds the user may open (their part of it: the pages scope everything personal)."""
-    return touching(Round.objects.all(), user, VIEW)
+    return Round.objects.touching(user, VIEW)
 
 
 def planned_by(user) -> QuerySet[Round]:

@@ -29,13 +29,13 @@ from django.utils.translation import gettext as _
 
 from wangge.core.mask import mask_id, mask_name
 from wangge.core.normalize import NormalizationError, normalize_id_number, to_halfwidth
+from wangge.core.qr import HOUSEHOLD, BadQrCode, parse_token
 from wangge.core.scope import RECORD, VIEW, covers, scope_paths
 from wangge.people.models import Person, Residence
 from wangge.people.services import add_residence, create_person
 from wangge.places.models import Household
 
 from .models import DoorTeam, Round, SamplingTable, Tube
-from .qr import HOUSEHOLD, BadQrCode, parse_token
 from .tubes_write import (
     insert_change_log,
     insert_samples,

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 
 from wangge.core.mask import mask_id, mask_name
 from wangge.core.normalize import NormalizationError, normalize_id_number
+from wangge.core.qr import HOUSEHOLD, BadQrCode, parse_token
 from wangge.core.scope import VIEW, covers, scope_paths
 from wangge.people.models import Person, Residence
 from wangge.places.models import Household
 
 from .models import DoorTeam, Round, Sample, SamplingPoint, SamplingTable
-from .qr import HOUSEHOLD, BadQrCode, parse_token
 
 
 def rounds_reachable(user) -> QuerySet[Round]:

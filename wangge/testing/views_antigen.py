@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from wangge.core.qr import household_token, qr_svg
 from wangge.core.scope import CHANGE, covers
 from wangge.people.forms import add_service_errors
 from wangge.places.crumbs import household_crumbs
@@ -24,7 +25,6 @@ from wangge.places.paging import paginate
 from .forms_antigen import DeliveryForm, KitsFilterForm, ResultsForm
 from .lists_antigen import deliveries_for, round_households, round_summary, with_kits, with_living
 from .models import AntigenResult
-from .qr import household_token, qr_svg
 from .services_antigen import living_residents, record_delivery, record_household_results
 from .services_plan import visible_rounds
 

@@ -8,7 +8,7 @@ address and per household, counted in the database so that every server process 
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,12 +16,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from wangge.core import ratelimit
 from wangge.core.mask import mask_name
+from wangge.core.qr import HOUSEHOLD, BadQrCode, parse_token
+from wangge.core.ratelimit import client_ip, too_many
 from wangge.places.models import Household
 
-from . import ratelimit
 from .forms_antigen import ResultsForm
-from .qr import HOUSEHOLD, BadQrCode, parse_token
 from .services_antigen import living_residents, self_report
 
 PER_HOUSEHOLD = 20  # submissions per hour
@@ -39,18 +40,6 @@ def household_from_token(token: str) -> Household:
         return Household.objects.select_related("building", "unit").get(pk=ref.pk)
     except Household.DoesNotExist:
         raise Http404 from None
-
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def too_many(retry_after: int) -> HttpResponse:
-    minutes = max(1, (retry_after + 59) // 60)
-    text = _("提交过于频繁，请 %(minutes)s 分钟后再试。") % {"minutes": minutes}
-    response = HttpResponse(text, status=429, content_type="text/plain; charset=utf-8")
-    response["Retry-After"] = str(retry_after)
-    return response
 
 
 @never_cache

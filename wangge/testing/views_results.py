@@ -20,15 +20,13 @@ from django.views.decorators.http import require_POST
 from wangge.core.imports import ImportFormatError
 from wangge.core.models_imports import ImportJob
 from wangge.core.scope import CHANGE, IMPORT, VIEW, covers
-from wangge.core.tasks import execute_import_job, run_import
 from wangge.people.forms import style_fields
 from wangge.people.views_registry import (
-    ERRORS_SHOWN,
     UploadForm,
-    create_job,
     errors_response,
     import_job,
-    mask_cell,
+    job_context,
+    start_job,
 )
 
 from .imports import count_rows
@@ -84,11 +82,7 @@ def results_import(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 area = {"area": rnd.area}
                 options = {"round": rnd.pk}
-                job = create_job(request, area, upload.name, data, rows, kind=KIND, options=options)
-                if rows > settings.IMPORT_BACKGROUND_ROWS:
-                    run_import.enqueue(job.pk)
-                else:
-                    execute_import_job(job.pk)
+                job = start_job(request, area, upload.name, data, rows, kind=KIND, options=options)
                 return redirect("testing:results_job", pk=job.pk)
     recent = ImportJob.objects.for_user(request.user, IMPORT).filter(
         kind=KIND, options__round=rnd.pk
@@ -114,17 +108,16 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
 def results_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     rnd = Round.objects.filter(pk=job.options.get("round")).select_related("area").first()
-    errors = [{**e, "value": mask_cell(str(e["value"]))} for e in job.errors[:ERRORS_SHOWN]]
     return render(
         request,
         "testing/results/job.html",
-        {
-            "job": job,
-            "round": rnd,
-            "errors": errors,
-            "more_errors": max(len(job.errors) - ERRORS_SHOWN, 0),
-            "base_template": "registry/_partial.html" if request.htmx else "base.html",
-        },
+        job_context(
+            request,
+            job,
+            round=rnd,
+            job_url_name="testing:results_job",
+            errors_url_name="testing:results_job_errors",
+        ),
     )
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from wangge.core.audit import record_access
 from wangge.core.mask import mask_name
 from wangge.core.models import AccessLog
+from wangge.core.qr import household_token, person_token, qr_svg
 from wangge.core.scope import RECORD, VIEW, covers
 from wangge.core.services import field_errors
 from wangge.people.models import Residence
@@ -29,7 +30,6 @@ from wangge.places.models import Area, Household
 from wangge.places.paging import paginate
 
 from .models import DoorTeam, SamplingTable
-from .qr import household_token, person_token, qr_svg
 from .services_tubes import PersonRef, register_tube
 
 SHEET_SIZE = 24  # codes on one printed A4 sheet (4 × 6)

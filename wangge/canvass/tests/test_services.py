@@ -214,3 +214,16 @@ def test_daily_close_freezes_figures_once(world, campaign):
 def test_special_group_campaign_targets_their_households(world):
     campaign = make_campaign(world, target="special_group", target_group="elderly_alone")
     assert ledger(campaign, world.users.commander).total.targeted == 1
+
+
+def test_a_household_that_moved_away_leaves_the_registry_with_its_history(world, campaign):
+    record_visit(
+        campaign, world.h101, actor=world.users.grid_leader, method="visit", outcome="moved"
+    )
+    world.h101.refresh_from_db()
+    assert world.h101.people_count == 0
+    assert not Residence.objects.filter(household=world.h101, until__isnull=True).exists()
+    assert Residence.objects.filter(household=world.h101).count() == 2  # history kept
+    # A volunteer's "moved" is recorded, the registry left for someone who may change it.
+    record_visit(campaign, world.h102, actor=world.users.volunteer, method="visit", outcome="moved")
+    assert Residence.objects.filter(household=world.h102, until__isnull=True).exists()

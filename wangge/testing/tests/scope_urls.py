@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from wangge.core.qr import HOUSEHOLD
 from wangge.testing.models import (
     AntigenDelivery,
     AntigenResult,
@@ -19,7 +20,6 @@ from wangge.testing.models import (
     SamplingTable,
     ScheduleSlot,
 )
-from wangge.testing.qr import HOUSEHOLD
 from wangge.testing.services_tubes import PersonRef, register_tube
 
 OBJECT_ARGS = {

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wangge.core.models import ChangeLog
+from wangge.core.qr import HOUSEHOLD, household_token, make_token, person_token
 from wangge.testing import views_antigen_public
 from wangge.testing.models import AntigenResult
-from wangge.testing.qr import HOUSEHOLD, household_token, make_token, person_token
 
 TODAY = dt.date(2022, 4, 12)
 

@@ -10,9 +10,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from wangge.core.models import ChangeLog
-from wangge.testing import ratelimit
-from wangge.testing.models import AntigenDelivery, AntigenResult, RateCounter, Round
+from wangge.core import ratelimit
+from wangge.core.models import ChangeLog, RateCounter
+from wangge.testing.models import AntigenDelivery, AntigenResult, Round
 from wangge.testing.services_antigen import (
     CREATED,
     UNCHANGED,

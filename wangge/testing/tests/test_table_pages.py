@@ -11,8 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from wangge.core.models import AccessLog
-from wangge.testing.models import Tube
-from wangge.testing.qr import (
+from wangge.core.qr import (
     HOUSEHOLD,
     PERSON,
     BadQrCode,
@@ -23,6 +22,7 @@ from wangge.testing.qr import (
     person_token,
     qr_svg,
 )
+from wangge.testing.models import Tube
 
 
 def config_of(response) -> dict:
@@ -202,7 +202,7 @@ def test_outsiders_cannot_print_the_street(world, client_for):
 def test_a_household_code_is_its_self_report_address_and_scans_at_the_table(world):
     from django.test import RequestFactory
 
-    from wangge.testing.qr import HOUSEHOLD, household_token, parse_token
+    from wangge.core.qr import HOUSEHOLD, household_token, parse_token
     from wangge.testing.views_table import _qr_card
 
     request = RequestFactory().get("/", HTTP_HOST="127.0.0.1")

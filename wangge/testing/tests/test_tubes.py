@@ -13,10 +13,10 @@ from django.db import connection
 from conftest import make_id
 from wangge.core.models import ChangeLog
 from wangge.core.normalize import id_check_digit
+from wangge.core.qr import person_token
 from wangge.people.models import Person, Residence
 from wangge.testing import services_tubes
 from wangge.testing.models import Round, Sample, Tube
-from wangge.testing.qr import person_token
 from wangge.testing.services_tubes import NewPerson, PersonRef, register_tube
 
 CLOSED = dt.datetime(2022, 4, 10, 9, 30, tzinfo=dt.UTC)

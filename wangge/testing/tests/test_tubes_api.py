@@ -13,8 +13,8 @@ from django.test import Client
 from conftest import make_id
 from wangge.accounts.models import ApiToken
 from wangge.api.tests.helpers import ApiClient
+from wangge.core.qr import household_token, person_token
 from wangge.testing.models import Round, SamplingPoint, SamplingTable, Tube
-from wangge.testing.qr import household_token, person_token
 
 
 def api_for(user) -> ApiClient:

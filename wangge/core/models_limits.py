@@ -14,6 +14,7 @@ class RateCounter(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        db_table = "testing_ratecounter"  # where the first public page created it
         constraints = [
             models.UniqueConstraint(fields=["key", "window_start"], name="rate_counter_unique")
         ]
