@@ -160,9 +160,18 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# From the npm packages only the built files pages use: WhiteNoise indexes every static file
+# when a server process (or a test client) starts, and node_modules holds thousands.
+NPM_ASSETS = [
+    "bootstrap/dist",
+    "bootstrap-icons/font",
+    "echarts/dist",
+    "htmx.org/dist",
+    "html5-qrcode",
+]
 STATICFILES_DIRS = [
     BASE_DIR / "wangge" / "static",
-    ("vendor", BASE_DIR / "node_modules"),
+    *((f"vendor/{path}", BASE_DIR / "node_modules" / path) for path in NPM_ASSETS),
     NINJA_DIR / "static",
 ]
 STORAGES = {
