@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "wangge.people",
     "wangge.testing",
     "wangge.canvass",
+    "wangge.control",
     "wangge.api",
 ]
 
