@@ -8,4 +8,11 @@ class ControlConfig(AppConfig):
     verbose_name = _("管控措施")
 
     def ready(self) -> None:
+        from wangge.testing.schedule_door import DOOR_REASON_SOURCES
+
         from . import mapstatus  # noqa: F401 - registers the building map's "control" status
+        from .door import quarantine_source, sealed_source
+
+        for source in (sealed_source, quarantine_source):
+            if source not in DOOR_REASON_SOURCES:
+                DOOR_REASON_SOURCES.append(source)

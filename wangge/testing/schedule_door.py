@@ -2,10 +2,9 @@
 
 People who cannot come down are sampled at home. They come from the sources listed in
 `DOOR_REASON_SOURCES`: functions ``(round) -> iterable of (person_id, household_id, reason)``,
-reason one of DoorVisit.Reason. Today there is one source, the round's target persons in the
-special group 行动不便 (immobile). The control-measures issue appends its own sources here —
-people in sealed units (reason SEALED) and people under home quarantine (QUARANTINE) — when
-those models exist; nothing else has to change: the proposal takes everyone they yield off the
+reason one of DoorVisit.Reason: here the round's target persons in the special group 行动不便
+(immobile); the control app appends people in sealed households (SEALED) and people under home
+quarantine (QUARANTINE), wangge/control/door.py. The proposal takes everyone they yield off the
 call-down counts and puts them on the door list.
 """
 

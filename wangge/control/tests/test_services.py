@@ -144,3 +144,25 @@ def test_building_map_shows_orders_and_designations(world):
     assert states[world.h101.pk][0] == "order"
     assert states[world.h201.pk] == ("sealed", "封控区")
     assert states[world.h102.pk][0] == "none"
+
+
+def test_sealed_and_quarantined_people_are_sampled_at_home(world):
+    from wangge.testing.models import DoorVisit, Round
+    from wangge.testing.schedule_door import door_entries
+
+    actor = world.users.commander
+    today = timezone.localdate()
+    rnd = Round.objects.create(number=1, area=world.street, date=today, created_by=actor)
+    designate(
+        world.u12,
+        level("sealed"),
+        actor=actor,
+        reason="阳性",
+        starts_at=timezone.now() - dt.timedelta(days=1),
+    )
+    place_order(world.liu, kind("home_quarantine"), actor=actor, source="manual", reason="密接")
+    place_order(world.wang, kind("home_monitoring"), actor=actor, source="manual", reason="x")
+    entries = door_entries(rnd)
+    assert entries[world.li.pk] == (world.h201.pk, DoorVisit.Reason.SEALED)
+    assert entries[world.liu.pk] == (world.h2_101.pk, DoorVisit.Reason.QUARANTINE)
+    assert world.wang.pk not in entries and world.zhang.pk not in entries
