@@ -10,6 +10,7 @@ urlpatterns = [
     path("registry/", include("wangge.people.urls_registry")),
     path("testing/", include("wangge.testing.urls")),
     path("canvass/", include("wangge.canvass.urls")),
+    path("control/", include("wangge.control.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,0 +1,154 @@
+"""Risk designation pages (风险区域划定): the list of current designations in the user's scope
+(or the whole history), designating an estate, building or unit, and lifting a designation.
+
+Designations the user may not change are 404, as are places outside their scope named in the
+address (``?unit=<pk>`` from a place's page)."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wangge.core.scope import CHANGE, VIEW, covers, scope_paths
+from wangge.core.services import field_errors
+from wangge.places.models import Building, Estate, Unit
+from wangge.places.paging import paginate
+
+from . import services
+from .forms import PLACE_FIELDS, DesignationForm, LiftForm
+from .models import DesignationLevel, RiskDesignation
+
+PLACE_MODELS = {"estate": Estate, "building": Building, "unit": Unit}
+COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
+DEFAULT_COLOUR = "#dee2e6"
+RELATED = (
+    "level",
+    "estate",
+    "building__estate",
+    "unit__building__estate",
+    "created_by",
+    "lifted_by",
+)
+
+
+def _show_errors(form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
+    """A service's ValidationError onto the form, under the field it names when there is one."""
+    for name, msgs in field_errors(exc).items():
+        name = (rename or {}).get(name, name)
+        form.add_error(name if name in form.fields else None, msgs)
+
+
+@login_required
+def designation_list(request: HttpRequest) -> HttpResponse:
+    show_all = request.GET.get("all") == "1"
+    base = RiskDesignation.objects if show_all else services.current_designations()
+    designations = base.for_user(request.user, VIEW).select_related(*RELATED)
+    levels = list(DesignationLevel.objects.all())
+    level = request.GET.get("level", "")
+    if level in {lv.code for lv in levels}:
+        designations = designations.filter(level__code=level)
+    else:
+        level = ""
+    page = paginate(request, designations)
+    now = timezone.now()
+    page.object_list = rows = list(page.object_list)
+    for d in rows:
+        d.badge_colour = d.level.colour if COLOUR.match(d.level.colour) else DEFAULT_COLOUR
+        d.is_lifted = d.ends_at is not None and d.ends_at <= now
+        d.not_started = d.starts_at > now
+        d.can_lift = d.ends_at is None and covers(request.user, d.scope_path, CHANGE)
+    return render(
+        request,
+        "control/designation_list.html",
+        {
+            "page": page,
+            "show_all": show_all,
+            "level": level,
+            "levels": levels,
+            "can_create": bool(scope_paths(request.user, CHANGE)),
+        },
+    )
+
+
+def _preset(request: HttpRequest) -> dict:
+    """The place named in the address (?estate= / ?building= / ?unit=), 404 outside scope."""
+    for name, model in PLACE_MODELS.items():
+        value = request.GET.get(name)
+        if value:
+            if not value.isdigit():
+                raise Http404
+            get_object_or_404(model.objects.for_user(request.user, CHANGE), pk=value)
+            return {name: int(value)}
+    return {}
+
+
+@login_required
+def designation_create(request: HttpRequest) -> HttpResponse:
+    if not scope_paths(request.user, CHANGE):
+        raise Http404
+    form = DesignationForm(request.POST or None, user=request.user, initial=_preset(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            designation = services.designate(
+                data["place"],
+                data["level"],
+                actor=request.user,
+                reason=data["reason"],
+                starts_at=data["starts_at"],
+            )
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            _show_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已将%(place)s划定为%(level)s")
+                % {"place": designation.place, "level": designation.level},
+            )
+            return redirect("control:designation_list")
+    return render(
+        request,
+        "control/designation_form.html",
+        {"form": form, "place_fields": [form[name] for name in PLACE_FIELDS]},
+    )
+
+
+@login_required
+def designation_lift(request: HttpRequest, pk: int) -> HttpResponse:
+    designation = get_object_or_404(
+        RiskDesignation.objects.for_user(request.user, CHANGE).select_related(*RELATED), pk=pk
+    )
+    form = LiftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lift(
+                designation,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                at=form.cleaned_data["at"],
+            )
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            _show_errors(form, exc, {"lift_reason": "reason", "ends_at": "at"})
+        else:
+            messages.success(
+                request,
+                _("已解除%(place)s的%(level)s")
+                % {"place": designation.place, "level": designation.level},
+            )
+            return redirect("control:designation_list")
+    return render(
+        request,
+        "control/designation_lift.html",
+        {"form": form, "designation": designation, "lifted": designation.ends_at is not None},
+    )
