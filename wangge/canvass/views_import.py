@@ -4,7 +4,6 @@ the campaign's columns. All of it needs the right to import in the campaign's ar
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +16,7 @@ from wangge.core.imports import ImportFormatError
 from wangge.core.models_imports import ImportJob
 from wangge.core.scope import IMPORT
 from wangge.people.views_registry import (
-    UploadForm,
+    SheetUploadForm,
     errors_response,
     import_job,
     job_context,
@@ -36,24 +35,17 @@ def import_campaign(request: HttpRequest, pk: int) -> Campaign:
     return get_object_or_404(campaigns, pk=pk)
 
 
-class VisitUploadForm(forms.Form):
-    file = UploadForm.base_fields["file"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].label = gettext_lazy("走访记录表")
-        self.fields["file"].help_text = gettext_lazy(
-            "Excel（.xlsx/.xls）或 CSV 文件，每行一次走访，可先下载样表填写"
-        )
-
-    clean_file = UploadForm.clean_file
+VISIT_SHEET = {
+    "label": gettext_lazy("走访记录表"),
+    "help_text": gettext_lazy("Excel（.xlsx/.xls）或 CSV 文件，每行一次走访，可先下载样表填写"),
+}
 
 
 @login_required
 def visits_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a visit sheet for a campaign; small files are imported at once."""
     campaign = import_campaign(request, pk)
-    form = VisitUploadForm(request.POST or None, request.FILES or None)
+    form = SheetUploadForm(request.POST or None, request.FILES or None, **VISIT_SHEET)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()

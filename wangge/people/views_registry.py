@@ -134,6 +134,19 @@ def upload(request: HttpRequest) -> HttpResponse:
     )
 
 
+class SheetUploadForm(forms.Form):
+    """One sheet for an operation's import (lab results, paper visit sheets…): the registry
+    form's file field and checks, with the operation's own label and hint."""
+
+    file = UploadForm.base_fields["file"]
+    clean_file = UploadForm.clean_file
+
+    def __init__(self, *args, label, help_text, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = label
+        self.fields["file"].help_text = help_text
+
+
 def create_job(
     request: HttpRequest,
     data: dict,

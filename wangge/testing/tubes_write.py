@@ -31,13 +31,13 @@ _PERSON, _LOG = Person._meta.db_table, ChangeLog._meta.db_table
 _UUID = Tube._meta.get_field("client_uuid")
 
 INSERT_TUBE = (
-    f"INSERT INTO {_TUBE} (scope_path, round_id, barcode, capacity, point_id, table_id,"  # noqa: S608 - table names and placeholders only
+    f"INSERT INTO {_TUBE} (scope_path, round_id, barcode, capacity, point_id, table_id,"  # noqa: S608 - table names and bind parameters only
     " team_id, client_uuid, closed_at, received_at, registered_by_id, result, result_at)"
     " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', NULL)"
     " ON CONFLICT (client_uuid) DO NOTHING RETURNING id"
 )
 INSERT_LOG = (
-    f"INSERT INTO {_LOG} (scope_path, at, actor_id, channel, action, model, object_id,"  # noqa: S608 - table names and placeholders only
+    f"INSERT INTO {_LOG} (scope_path, at, actor_id, channel, action, model, object_id,"  # noqa: S608 - table names and bind parameters only
     " object_repr, before, after, request_id)"
     " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, NULL, {json}, %s)"
 )
@@ -151,7 +151,7 @@ def insert_tube_at_once(
         values += [pid, position, _when(when) if when is not None else None]
     where, scope = _scope_where("p.scope_path", paths)
     sql = (
-        f"WITH v (person_id, position, scanned_at) AS (VALUES {rows}),"  # noqa: S608 - table names and placeholders only
+        f"WITH v (person_id, position, scanned_at) AS (VALUES {rows}),"  # noqa: S608 - table names and bind parameters only
         " found AS (SELECT v.person_id, v.position, v.scanned_at, p.scope_path"
         f" FROM v JOIN {_PERSON} p ON p.id = v.person_id{where}),"
         " complete AS (SELECT count(*) = %s AS ok FROM found),"
@@ -191,7 +191,7 @@ def insert_tube_at_once(
 # samples and filters the persons afterwards (milliseconds once the round has 100,000). The
 # OFFSET 0 keeps the lateral subquery a per-person probe on the (round, person) index.
 EARLIER_PG = (
-    "SELECT s.person_id, s.barcode, p.name, p.id_number, s.tube_id, s.position"  # noqa: S608 - table names and placeholders only
+    "SELECT s.person_id, s.barcode, p.name, p.id_number, s.tube_id, s.position"  # noqa: S608 - table names and bind parameters only
     " FROM unnest(%s::bigint[]) AS q (person_id)"
     " CROSS JOIN LATERAL (SELECT x.person_id, x.tube_id, x.position, b.barcode"
     f"  FROM {_SAMPLE} x JOIN {_TUBE} b ON b.id = x.tube_id"

@@ -22,7 +22,7 @@ from wangge.core.models_imports import ImportJob
 from wangge.core.scope import CHANGE, IMPORT, VIEW, covers
 from wangge.people.forms import style_fields
 from wangge.people.views_registry import (
-    UploadForm,
+    SheetUploadForm,
     errors_response,
     import_job,
     job_context,
@@ -44,17 +44,10 @@ def visible_round(request: HttpRequest, pk: int) -> Round:
     return get_object_or_404(rounds, pk=pk)
 
 
-class ResultUploadForm(forms.Form):
-    file = UploadForm.base_fields["file"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].label = gettext_lazy("检测结果文件")
-        self.fields["file"].help_text = gettext_lazy(
-            "Excel（.xlsx/.xls）或 CSV 文件，含试管条码、检测结果、检测时间三列"
-        )
-
-    clean_file = UploadForm.clean_file
+RESULT_SHEET = {
+    "label": gettext_lazy("检测结果文件"),
+    "help_text": gettext_lazy("Excel（.xlsx/.xls）或 CSV 文件，含试管条码、检测结果、检测时间三列"),
+}
 
 
 @login_required
@@ -68,7 +61,7 @@ def results_import(request: HttpRequest, pk: int) -> HttpResponse:
         if tube is not None:
             return redirect("testing:result_edit", pk=tube.pk)
         messages.error(request, _("本轮检测中没有找到试管 %(b)s") % {"b": barcode})
-    form = ResultUploadForm(request.POST or None, request.FILES or None)
+    form = SheetUploadForm(request.POST or None, request.FILES or None, **RESULT_SHEET)
     if request.method == "POST":
         if not can_import:
             raise PermissionDenied(_("您没有导入检测结果的权限"))
