@@ -4,6 +4,7 @@
 #   chromium        headless browser for the e2e tests (/usr/bin/chromium)
 #   fonts-noto-cjk  Chinese glyphs for PDFs and screenshots
 #   gettext         msgfmt, for compilemessages
+#   libpango-1.0-0, libpangoft2-1.0-0  text layout for WeasyPrint's PDFs
 # Quiet when everything is present. As root it runs apt-get; otherwise it
 # prints the command to run and fails. WANGGE_SKIP_SYSTEM_DEPS=1 skips the check.
 #
@@ -26,6 +27,9 @@ have_cjk_fonts() {
 have_gettext() {
     command -v msgfmt >/dev/null 2>&1
 }
+have_pango() {
+    { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libpangoft2-1.0.so.0'
+}
 
 missing=()
 if [[ "${1:-}" == --only ]]; then
@@ -39,6 +43,7 @@ else
     have_chromium || missing+=(chromium)
     have_cjk_fonts || missing+=(fonts-noto-cjk)
     have_gettext || missing+=(gettext)
+    have_pango || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 fi
 
 [[ ${#missing[@]} -eq 0 ]] && exit 0

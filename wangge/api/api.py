@@ -50,6 +50,7 @@ install_handlers(api)
 
 def _register_routers() -> None:
     from wangge.canvass.api import router as canvass
+    from wangge.control.api import router as control
     from wangge.people.api import persons, residences
     from wangge.places.api import areas, buildings, households, units
     from wangge.testing.api import router as testing
@@ -62,6 +63,7 @@ def _register_routers() -> None:
     api.add_router("/residences", residences)
     api.add_router("/testing", testing)
     api.add_router("/canvass", canvass)
+    api.add_router("/control", control)
 
 
 _register_routers()

@@ -2,6 +2,9 @@
 防范区, levels configurable), and orders placing a person under a measure (home quarantine, home
 health monitoring, central quarantine; types and their durations configurable).
 
+Daily follow-ups and alerts are in models_followups, central quarantine sites in models_sites,
+transfers and vehicles in models_transfers.
+
 Scope: a designation lives where its place is (an estate in its community, a building or a
 unit in its grid); an order lives with its person, so a grid leader sees the orders of the
 people living in their grid.
@@ -169,6 +172,14 @@ class ControlOrder(ScopedModel):
         "canvass.Flag", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
     )
     reason = models.CharField(_("原因"), max_length=200)
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("责任人账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="control_orders",
+    )
     worker_name = models.CharField(_("责任人"), max_length=50, blank=True)
     worker_phone = models.CharField(_("责任人电话"), max_length=20, blank=True)
     released_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
@@ -198,3 +209,64 @@ class ControlOrder(ScopedModel):
     def days_remaining(self, today: dt.date) -> int:
         """Days left counting today (0 once the end date has passed)."""
         return max((self.ends_on - today).days + 1, 0)
+
+
+class OrderDocument(ScopedModel):
+    """The paperwork of one order: the notice (告知书), the commitment form (承诺书), the door
+    sign (隔离牌) and the seal (封条). `served_at` is when it was handed over or put up;
+    `removed_at` when the door sign or the seal came off (at release)."""
+
+    class Kind(models.TextChoices):
+        NOTICE = "notice", _("告知书")
+        COMMITMENT = "commitment", _("承诺书")
+        DOOR_SIGN = "door_sign", _("隔离牌")
+        SEAL = "seal", _("封条")
+
+    order = models.ForeignKey(ControlOrder, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("文书"), max_length=12, choices=Kind.choices)
+    served_at = models.DateTimeField(_("送达/张贴时间"))
+    served_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removed_at = models.DateTimeField(_("撤除时间"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    scope_from = "order"
+
+    class Meta:
+        verbose_name = _("管控文书")
+        verbose_name_plural = _("管控文书")
+        ordering = ["order_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "kind"], name="order_document_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.get_kind_display()}"
+
+
+from .models_followups import Alert, FollowUp, FollowUpRule  # noqa: E402
+from .models_sites import Parcel, Site, SiteReport, SiteRoom, SiteStaff, Stay  # noqa: E402
+from .models_transfers import Transfer, Vehicle  # noqa: E402
+
+__all__ = [
+    "Alert",
+    "ControlOrder",
+    "DesignationLevel",
+    "FollowUp",
+    "FollowUpRule",
+    "OrderDocument",
+    "OrderType",
+    "Parcel",
+    "RiskDesignation",
+    "Site",
+    "SiteReport",
+    "SiteRoom",
+    "SiteStaff",
+    "Stay",
+    "Transfer",
+    "Vehicle",
+]

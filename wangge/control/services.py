@@ -22,6 +22,7 @@ from wangge.core.services import create_object, update_object
 from wangge.people.models import Person, Residence
 from wangge.places.models import Building, Estate, Household, Unit
 
+from . import services_documents, services_followups
 from .models import ControlOrder, DesignationLevel, OrderType, RiskDesignation
 
 # --- designations -----------------------------------------------------------------------------
@@ -159,11 +160,14 @@ def place_order(
     household: Household | None = None,
     source_ref: str = "",
     flag=None,
+    worker=None,
     worker_name: str = "",
     worker_phone: str = "",
 ) -> ControlOrder:
     """Place `person` under `order_type` for `days` (the type's duration by default) from
-    `starts_on` (today by default), at `household` (where they live by default)."""
+    `starts_on` (today by default), at `household` (where they live by default), followed up
+    by `worker` (a user; name and phone default to the account's). The daily follow-ups of the
+    whole order are scheduled at once."""
     if not covers(actor, person.scope_path, CHANGE):
         raise PermissionDenied
     starts_on = starts_on or timezone.localdate()
@@ -189,7 +193,10 @@ def place_order(
         ]
     if errors:
         raise ValidationError(errors)
-    return create_object(
+    if worker is not None:
+        worker_name = worker_name or str(worker)
+        worker_phone = worker_phone or getattr(worker, "phone", "")
+    order = create_object(
         ControlOrder(
             person=person,
             household=household or _home_of(person),
@@ -200,12 +207,15 @@ def place_order(
             source_ref=source_ref,
             flag=flag,
             reason=reason.strip(),
+            worker=worker,
             worker_name=worker_name,
             worker_phone=worker_phone,
             created_by=actor if getattr(actor, "pk", None) else None,
         ),
         actor=actor,
     )
+    services_followups.schedule(order)
+    return order
 
 
 @dataclass
@@ -267,6 +277,7 @@ def extend(order: ControlOrder, days: int, *, actor, reason: str) -> ControlOrde
         },
         actor=actor,
     )
+    services_followups.schedule(order)
     return order
 
 
@@ -291,6 +302,8 @@ def release(order: ControlOrder, *, actor, note: str = "", early: bool = False) 
         },
         actor=actor,
     )
+    services_followups.drop_pending(order)
+    services_documents.remove(order, actor=actor)
     return order
 
 

@@ -1,13 +1,23 @@
-"""Control measure pages: risk designations of estates, buildings and units."""
+"""Control pages (管控): risk designations, orders and their paperwork, daily follow-ups and
+alerts, central quarantine sites, transfers, and who is left. Each part keeps its own url list."""
 
-from django.urls import path
-
-from . import views
+from . import (
+    urls_designations,
+    urls_documents,
+    urls_followups,
+    urls_left,
+    urls_orders,
+    urls_sites,
+    urls_transfers,
+)
 
 app_name = "control"
-
-urlpatterns = [
-    path("designations/", views.designation_list, name="designation_list"),
-    path("designations/new/", views.designation_create, name="designation_create"),
-    path("designations/<int:pk>/lift/", views.designation_lift, name="designation_lift"),
-]
+urlpatterns = (
+    urls_designations.urlpatterns
+    + urls_orders.urlpatterns
+    + urls_documents.urlpatterns
+    + urls_followups.urlpatterns
+    + urls_sites.urlpatterns
+    + urls_transfers.urlpatterns
+    + urls_left.urlpatterns
+)

@@ -1,32 +1,41 @@
-"""The control app's scope-test entries (see tests/test_outsider_sees_nothing.py): the risk
-designation list, the designation form (with a place of the street preset) and lifting a
-designation of one of the street's units."""
+"""The control app's entries for tests/test_outsider_sees_nothing.py, merged from one module per
+part of the app, each defining OBJECT_ARGS, LIST_QUERIES, API_OBJECTS, API_FILTERS and
+extra(world)."""
 
 from __future__ import annotations
 
-from wangge.control.models import DesignationLevel
-from wangge.control.services import designate
+from . import (
+    scope_designations,
+    scope_documents,
+    scope_followups,
+    scope_left,
+    scope_orders,
+    scope_sites,
+    scope_transfers,
+)
 
-OBJECT_ARGS: dict = {
-    "control:designation_lift": lambda w, x: {"pk": x["control_designation"].pk},
-}
-LIST_QUERIES: dict = {
-    "control:designation_list": ["", "?all=1", "?level=controlled"],
-    "control:designation_create": [
-        "",
-        "?estate={estate}",
-        "?building={b1}",
-    ],
-}
+PARTS = (
+    scope_designations,
+    scope_orders,
+    scope_documents,
+    scope_followups,
+    scope_sites,
+    scope_transfers,
+    scope_left,
+)
+OBJECT_ARGS: dict = {}
+LIST_QUERIES: dict = {}
 API_OBJECTS: dict = {}
 API_FILTERS: dict = {}
+for _part in PARTS:
+    OBJECT_ARGS.update(_part.OBJECT_ARGS)
+    LIST_QUERIES.update(_part.LIST_QUERIES)
+    API_OBJECTS.update(_part.API_OBJECTS)
+    API_FILTERS.update(_part.API_FILTERS)
 
 
 def extra(world) -> dict:
-    designation = designate(
-        world.u11,
-        DesignationLevel.objects.get(code="controlled"),
-        actor=world.users.commander,
-        reason="第一网格出现密接",
-    )
-    return {"control_designation": designation}
+    out: dict = {}
+    for part in PARTS:
+        out.update(part.extra(world))  # noqa: S610 - a test helper, not QuerySet.extra
+    return out

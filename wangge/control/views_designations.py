@@ -22,7 +22,7 @@ from wangge.places.models import Building, Estate, Unit
 from wangge.places.paging import paginate
 
 from . import services
-from .forms import PLACE_FIELDS, DesignationForm, LiftForm
+from .forms_designations import PLACE_FIELDS, DesignationForm, LiftForm
 from .models import DesignationLevel, RiskDesignation
 
 PLACE_MODELS = {"estate": Estate, "building": Building, "unit": Unit}

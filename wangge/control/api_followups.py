@@ -1,0 +1,5 @@
+"""Control API, followups part."""
+
+from ninja import Router
+
+router = Router()

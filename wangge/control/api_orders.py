@@ -1,0 +1,5 @@
+"""Control API, orders part."""
+
+from ninja import Router
+
+router = Router()

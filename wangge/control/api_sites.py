@@ -1,0 +1,5 @@
+"""Control API, sites part."""
+
+from ninja import Router
+
+router = Router()

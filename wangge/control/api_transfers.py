@@ -1,0 +1,5 @@
+"""Control API, transfers part."""
+
+from ninja import Router
+
+router = Router()

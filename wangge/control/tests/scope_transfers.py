@@ -1,0 +1,10 @@
+"""Scope-test entries of the control app's transfers part."""
+
+OBJECT_ARGS: dict = {}
+LIST_QUERIES: dict = {}
+API_OBJECTS: dict = {}
+API_FILTERS: dict = {}
+
+
+def extra(world) -> dict:
+    return {}

@@ -1,0 +1,3 @@
+"""Control pages, documents part."""
+
+urlpatterns: list = []

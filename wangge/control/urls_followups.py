@@ -1,0 +1,3 @@
+"""Control pages, followups part."""
+
+urlpatterns: list = []

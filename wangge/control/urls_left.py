@@ -1,0 +1,3 @@
+"""Control pages, left part."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Control pages, orders part."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Control pages, sites part."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Control pages, transfers part."""
+
+urlpatterns: list = []
