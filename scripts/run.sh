@@ -4,9 +4,10 @@
 #
 # Migrates the database (WANGGE_DATABASE_URL, default SQLite in var/), builds the
 # demo street when the database has no areas, then runs gunicorn in the
-# foreground, with `wangge worker` and a loop making the canvass daily closes that
-# are due (`wangge canvass close-due` every 5 minutes, what cron does on a server) in
-# the background; stopping the server (Ctrl-C) stops both.
+# foreground, with `wangge worker` and a loop making what is due every 5 minutes (what
+# cron does on a server): the canvass daily closes (`wangge canvass close-due`) and the
+# quarantine sites' 6 a.m. reports (`wangge control site-reports`), in the background;
+# stopping the server (Ctrl-C) stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,7 +55,11 @@ trap 'exit 143' TERM
 
 "$BIN/wangge" worker &
 worker_pid=$!
-while true; do "$BIN/wangge" canvass close-due || true; sleep 300; done &
+while true; do
+    "$BIN/wangge" canvass close-due || true
+    "$BIN/wangge" control site-reports || true
+    sleep 300
+done &
 closes_pid=$!
 
 echo

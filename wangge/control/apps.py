@@ -10,7 +10,8 @@ class ControlConfig(AppConfig):
     def ready(self) -> None:
         from wangge.testing.schedule_door import DOOR_REASON_SOURCES
 
-        from . import mapstatus  # noqa: F401 - registers the building map's "control" status
+        # Registering: the registry's designation badges, the building map's "control" status.
+        from . import badges, mapstatus  # noqa: F401
         from .door import quarantine_source, sealed_source
 
         for source in (sealed_source, quarantine_source):

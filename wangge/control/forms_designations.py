@@ -1,5 +1,6 @@
 """Forms of risk designations: designating a place (one estate, building or unit the user may
-change, chosen from selects limited to their scope) and lifting a designation. The forms parse
+change, chosen on the search page before the form and carried in hidden fields, checked against
+the user's scope) and lifting a designation. The forms parse
 input; the rules (scope, a reason, one current designation per place) are services'."""
 
 from __future__ import annotations
@@ -24,13 +25,25 @@ def now_minute():
 
 class DesignationForm(BootstrapForm):
     estate = forms.ModelChoiceField(
-        label=_("小区"), queryset=Estate.objects.none(), required=False, empty_label=_("（不选）")
+        widget=forms.HiddenInput,
+        label=_("小区"),
+        queryset=Estate.objects.none(),
+        required=False,
+        empty_label=_("（不选）"),
     )
     building = forms.ModelChoiceField(
-        label=_("楼栋"), queryset=Building.objects.none(), required=False, empty_label=_("（不选）")
+        widget=forms.HiddenInput,
+        label=_("楼栋"),
+        queryset=Building.objects.none(),
+        required=False,
+        empty_label=_("（不选）"),
     )
     unit = forms.ModelChoiceField(
-        label=_("单元"), queryset=Unit.objects.none(), required=False, empty_label=_("（不选）")
+        widget=forms.HiddenInput,
+        label=_("单元"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("（不选）"),
     )
     level = forms.ModelChoiceField(
         label=_("管控等级"),

@@ -11,6 +11,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,6 +27,7 @@ from .forms_designations import PLACE_FIELDS, DesignationForm, LiftForm
 from .models import DesignationLevel, RiskDesignation
 
 PLACE_MODELS = {"estate": Estate, "building": Building, "unit": Unit}
+PLACE_KEY = {model: name for name, model in PLACE_MODELS.items()}
 COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 DEFAULT_COLOUR = "#dee2e6"
 RELATED = (
@@ -89,11 +91,64 @@ def _preset(request: HttpRequest) -> dict:
     return {}
 
 
+PICK_LIMIT = 30
+
+
+def _search_places(user, q: str) -> dict[str, list]:
+    """Estates, buildings and units the user may designate matching `q` ("阳光 3" finds the
+    estates named 阳光…, their buildings numbered 3…, and those buildings' units)."""
+    words = q.split()
+    names = [w for w in words if not w.isdigit()]
+    numbers = [w for w in words if w.isdigit()]
+    estates = Estate.objects.for_user(user, CHANGE)
+    buildings = Building.objects.for_user(user, CHANGE).select_related("estate")
+    for name in names:
+        estates = estates.filter(name__icontains=name)
+        buildings = buildings.filter(Q(estate__name__icontains=name) | Q(name__icontains=name))
+    if numbers:
+        buildings = buildings.filter(number__in=numbers[:1])
+        estates = estates.none() if not names else estates
+    found_buildings = list(buildings.order_by("estate__name", "sort_key", "number")[:PICK_LIMIT])
+    units = []
+    if numbers and len(found_buildings) <= 3:
+        units = list(
+            Unit.objects.for_user(user, CHANGE)
+            .filter(building__in=found_buildings)
+            .select_related("building__estate")
+            .order_by("building_id", "sort_key")
+        )
+    return {
+        "estates": list(estates.order_by("name")[:PICK_LIMIT]),
+        "buildings": found_buildings,
+        "units": units,
+    }
+
+
+def _chosen_place(form: DesignationForm):
+    """The place the form carries (from the address or the posted hidden fields), for display."""
+    for name in PLACE_FIELDS:
+        value = form[name].value()
+        if value not in (None, ""):
+            try:
+                return form.fields[name].queryset.filter(pk=int(value)).first()
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
 @login_required
 def designation_create(request: HttpRequest) -> HttpResponse:
     if not scope_paths(request.user, CHANGE):
         raise Http404
-    form = DesignationForm(request.POST or None, user=request.user, initial=_preset(request))
+    preset = _preset(request)
+    if request.method != "POST" and not preset:
+        q = request.GET.get("q", "").strip()[:50]
+        return render(
+            request,
+            "control/designation_pick.html",
+            {"q": q, "found": _search_places(request.user, q) if q else None},
+        )
+    form = DesignationForm(request.POST or None, user=request.user, initial=preset)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -115,10 +170,19 @@ def designation_create(request: HttpRequest) -> HttpResponse:
                 % {"place": designation.place, "level": designation.level},
             )
             return redirect("control:designation_list")
+    place = _chosen_place(form)
+    current = None
+    if place is not None:
+        current = (
+            services.current_designations()
+            .filter(**{PLACE_KEY[type(place)]: place})
+            .select_related("level")
+            .first()
+        )
     return render(
         request,
         "control/designation_form.html",
-        {"form": form, "place_fields": [form[name] for name in PLACE_FIELDS]},
+        {"form": form, "place": place, "current": current},
     )
 
 

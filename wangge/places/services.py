@@ -3,6 +3,8 @@ households."""
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -62,6 +64,22 @@ def resolve_area(ref: str) -> Area | None:
         if parent is None:
             return None
     return parent
+
+
+AREA_PATH = re.compile(r"^/(\d+/)+(b\d+/(u\d+/)?)?$")
+
+
+def area_prefix(ref: str) -> str | None:
+    """The scope path prefix a command line's --area names, or None when it names nothing: an
+    area's code, its id (12 or #12), its path of names (吉林市/船营区/…) or a path prefix
+    (/1/2/3/, or a building's /1/2/3/4/5/b7/)."""
+    ref = ref.strip()
+    if AREA_PATH.match(ref):
+        return ref if Area.objects.filter(path=ref.split("b")[0]).exists() else None
+    area = resolve_area(ref)
+    if area is None and ref.isdigit():
+        area = Area.objects.filter(pk=int(ref)).first()
+    return area.path if area is not None else None
 
 
 @transaction.atomic

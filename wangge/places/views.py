@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from wangge.core.scope import CHANGE, EXPORT, MANAGE, VIEW, covers
 from wangge.people.models import LeaderAssignment
 
+from .badges import attach as attach_badges
 from .crumbs import area_crumbs, building_crumbs, estate_crumbs
 from .dashboard import area_dashboard, building_dashboard
 from .filters import BuildingFilterForm
@@ -186,9 +187,14 @@ def estate_detail(request, pk: int):
     estate = get_object_or_404(
         Estate.objects.for_user(request.user, VIEW).select_related("area"), pk=pk
     )
-    buildings = annotate_building_counts(
-        Building.objects.for_user(request.user, VIEW).filter(estate=estate).select_related("area")
+    buildings = attach_badges(
+        annotate_building_counts(
+            Building.objects.for_user(request.user, VIEW)
+            .filter(estate=estate)
+            .select_related("area")
+        )
     )
+    attach_badges([estate])
     return render(
         request,
         "places/estate_detail.html",
@@ -207,6 +213,7 @@ def building_list(request):
     qs = Building.objects.for_user(request.user, VIEW).select_related("estate", "area")
     qs = form.filter(qs) if form.is_bound else qs
     page = paginate(request, annotate_building_counts(qs))
+    page.object_list = attach_badges(page.object_list)
     return render(request, "places/building_list.html", {"form": form, "page": page})
 
 
@@ -217,7 +224,8 @@ def building_detail(request, pk: int):
         Building.objects.for_user(user, VIEW).select_related("estate", "area"), pk=pk
     )
     ctx = building_dashboard(user, building)
-    units = list(Unit.objects.for_user(user, VIEW).filter(building=building))
+    units = attach_badges(Unit.objects.for_user(user, VIEW).filter(building=building))
+    attach_badges([building])
     # Leaders' names and phones are public notice data (五长公示): shown unmasked.
     leaders = sort_leaders(
         LeaderAssignment.objects.filter(Q(area=building.area) | Q(building=building), active=True)

@@ -12,6 +12,7 @@ from wangge.core.models import AccessLog
 from wangge.core.scope import CHANGE, VIEW, covers
 from wangge.people.models import LeaderAssignment, Residence, SpecialGroup
 
+from .badges import attach as attach_badges
 from .crumbs import household_crumbs
 from .filters import HouseholdFilterForm
 from .models import Household
@@ -28,6 +29,7 @@ def household_list(request):
     if form.is_bound:
         qs = form.filter(qs)
     page = paginate(request, qs.order_by("scope_path", "floor", "room", "id"))
+    page.object_list = attach_badges(page.object_list)
     return render(request, "places/household_list.html", {"form": form, "page": page})
 
 
@@ -54,6 +56,7 @@ def household_context(request, household: Household, *, revealed: bool = False) 
             Q(building=household.building, unit__isnull=True) | Q(unit=household.unit), active=True
         )
     )
+    attach_badges([household])
     return {
         "household": household,
         "residences": residences,

@@ -16,6 +16,8 @@ LIST_QUERIES: dict = {
         "",
         "?estate={estate}",
         "?building={b1}",
+        "?q=阳光",
+        "?q=阳光 1",
     ],
 }
 API_OBJECTS: dict = {}

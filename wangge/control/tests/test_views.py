@@ -35,7 +35,8 @@ def test_commander_designates_a_unit_and_lifts_it(world, client_for):
     c = client_for(world.users.commander)
     page = c.get(NEW + f"?unit={world.u11.pk}")
     assert page.status_code == 200
-    assert f'<option value="{world.u11.pk}" selected>' in body(page)
+    assert f'name="unit" value="{world.u11.pk}"' in body(page)
+    assert "阳光小区 1号楼 1单元" in body(page)
     r = c.post(
         NEW,
         {
@@ -101,8 +102,8 @@ def test_a_grid_leader_cannot_designate_outside_the_grid(world, client_for):
     c = client_for(world.users.grid_leader)
     assert c.get(NEW + f"?unit={world.u21.pk}").status_code == 404
     assert c.get(NEW + f"?estate={world.estate.pk}").status_code == 404  # community-wide
-    page = body(c.get(NEW))
-    assert "阳光小区 1号楼 1单元" in page
+    page = body(c.get(NEW + "?q=阳光 1"))
+    assert f"?unit={world.u11.pk}" in page
     assert "2号楼" not in page
     r = c.post(
         NEW,
@@ -193,3 +194,41 @@ def test_lifting_needs_a_reason_and_a_time_after_the_start(world, client_for):
     assert r.status_code == 200 and "解除时间不能早于开始时间" in body(r)
     designation.refresh_from_db()
     assert designation.ends_at is None and designation.lift_reason == ""
+
+
+def test_the_place_is_found_by_estate_name_and_building_number(world, client_for):
+    c = client_for(world.users.commander)
+    start = body(c.get(NEW))
+    assert 'name="q"' in start and "level" not in start.split("<form")[1].split("</form>")[0]
+    estate_hits = body(c.get(NEW + "?q=阳光"))
+    assert f"?estate={world.estate.pk}" in estate_hits
+    assert f"?building={world.b1.pk}" in estate_hits and f"?building={world.b2.pk}" in estate_hits
+    building_hits = body(c.get(NEW + "?q=阳光 1"))
+    assert f"?building={world.b1.pk}" in building_hits
+    assert f"?building={world.b2.pk}" not in building_hits
+    assert f"?unit={world.u11.pk}" in building_hits and f"?unit={world.u12.pk}" in building_hits
+    assert "没有找到" in body(c.get(NEW + "?q=不存在的小区"))
+    # A grid leader finds only what they may designate; an outsider finds nothing of the street.
+    grid = body(client_for(world.users.grid_leader).get(NEW + "?q=阳光"))
+    assert f"?building={world.b1.pk}" in grid and f"?building={world.b2.pk}" not in grid
+    outsider = body(client_for(world.users.outsider).get(NEW + "?q=阳光"))
+    assert "阳光小区" not in outsider
+
+
+def test_lists_and_pages_of_the_registry_show_the_designation(world, client_for):
+    designate(world.u11, level("sealed"), actor=world.users.commander, reason="出现阳性")
+    designate(world.estate, level("precaution"), actor=world.users.commander, reason="全域防范")
+    c = client_for(world.users.commander)
+    households = body(c.get(reverse("places:household_list") + f"?building={world.b1.pk}"))
+    assert households.count('data-badge="封控区"') == 2  # 101 and 102 in unit 1
+    assert households.count('data-badge="防范区"') == 1  # 201 in unit 2: the estate's level
+    assert 'data-badge="封控区"' in body(
+        c.get(reverse("places:household_detail", args=[world.h101.pk]))
+    )
+    building = body(c.get(reverse("places:building_detail", args=[world.b1.pk])))
+    assert 'data-badge="封控区"' in building and 'data-badge="防范区"' in building
+    assert f"?building={world.b1.pk}" in building and f"?unit={world.u11.pk}" in building
+    estate = body(c.get(reverse("places:estate_detail", args=[world.estate.pk])))
+    assert 'data-badge="防范区"' in estate
+    buildings = body(c.get(reverse("places:building_list")))
+    assert buildings.count('data-badge="防范区"') == 2

@@ -17,9 +17,6 @@ meant for cron every few minutes.
 
 from __future__ import annotations
 
-import csv
-import re
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -27,23 +24,8 @@ from wangge.canvass.closes import close_due
 from wangge.canvass.coverage import export_line, household_rows, not_reached_columns
 from wangge.canvass.models import Campaign
 from wangge.core.audit import channel_var, new_request_id, record_access
-from wangge.core.exports import write_xlsx
+from wangge.core.cli_export import add_export_arguments, area_option, report, write_rows
 from wangge.core.gcpause import gc_paused
-from wangge.places.models import Area
-from wangge.places.services import resolve_area
-
-PATH = re.compile(r"^/(\d+/)+(b\d+/(u\d+/)?)?$")
-
-
-def area_prefix(ref: str) -> str | None:
-    """The path prefix an --area names, or None when it names nothing."""
-    ref = ref.strip()
-    if PATH.match(ref):
-        return ref if Area.objects.filter(path=ref.split("b")[0]).exists() else None
-    area = resolve_area(ref)
-    if area is None and ref.isdigit():
-        area = Area.objects.filter(pk=int(ref)).first()
-    return area.path if area is not None else None
 
 
 class Command(BaseCommand):
@@ -59,13 +41,7 @@ class Command(BaseCommand):
             "coverage", help="households of a campaign not yet reached, one row per household"
         )
         coverage.add_argument("--campaign", required=True, type=int, help="the campaign's id")
-        coverage.add_argument(
-            "--area",
-            default="",
-            help="only this area: a code, an id (12 or #12), 吉林市/船营区/… names, or a path",
-        )
-        coverage.add_argument("--format", choices=("csv", "xlsx"), default="csv")
-        coverage.add_argument("--output", default="", help="file to write (default: stdout)")
+        add_export_arguments(coverage)
         sub.add_parser("close-due", help="make the daily closes that are due (for cron)")
 
     def handle(self, *args, **options):
@@ -80,31 +56,13 @@ class Command(BaseCommand):
         campaign = Campaign.objects.select_related("area").filter(pk=options["campaign"]).first()
         if campaign is None:
             raise CommandError(f"unknown campaign: {options['campaign']}")
-        prefix = ""
-        if options["area"]:
-            prefix = area_prefix(options["area"])
-            if prefix is None:
-                raise CommandError(f"unknown area: {options['area']}")
-        fmt, output = options["format"], options["output"]
-        target = output
-        if fmt == "xlsx" and not output:
-            target = getattr(self.stdout._out, "buffer", None)
-            if target is None or self.stdout.isatty():
-                raise CommandError("--format xlsx needs --output FILE.xlsx (or stdout to a pipe)")
+        prefix = area_option(options)
         title = _("%(campaign)s 未排查住户") % {"campaign": campaign}
         with gc_paused():
             lines = (export_line(row) for row in household_rows(campaign, None, prefix=prefix))
-            try:
-                if fmt == "xlsx":
-                    count = write_xlsx(
-                        target, columns=not_reached_columns(), rows=lines, title=title
-                    )
-                    if not output:
-                        target.flush()
-                else:
-                    count = self.write_csv(lines, output)
-            except OSError as exc:
-                raise CommandError(f"cannot write {output or 'stdout'}: {exc}") from exc
+            count = write_rows(
+                self, options, columns=not_reached_columns(), lines=lines, title=title
+            )
         record_access(
             None,
             "export",
@@ -114,27 +72,7 @@ class Command(BaseCommand):
             scope_path=prefix or campaign.area.path,
             object_id=str(campaign.pk),
         )
-        if output:
-            self.stdout.write(f"exported={count} file={output}")
-        else:
-            self.stderr.write(f"exported={count}")
-
-    def write_csv(self, lines, output: str) -> int:
-        head = [c.label for c in not_reached_columns()]
-        if output:
-            with open(output, "w", encoding="utf-8-sig", newline="") as fh:
-                return self._csv(csv.writer(fh), head, lines)
-        # One line a row: the command's stdout ends each write with a newline of its own.
-        return self._csv(csv.writer(self.stdout, lineterminator="\n"), head, lines)
-
-    @staticmethod
-    def _csv(writer, head: list[str], lines) -> int:
-        writer.writerow(head)
-        count = 0
-        for line in lines:
-            writer.writerow(line)
-            count += 1
-        return count
+        report(self, options, count)
 
     def close_due(self) -> None:
         for close in close_due():
