@@ -27,11 +27,12 @@ from wangge.core.imports import Column, Importer, ImportFormatError, ImportSpec,
 from wangge.core.normalize import NormalizationError, clean_text
 from wangge.core.qr import UNIT, BadQrCode, parse_token
 from wangge.core.ratelimit import public_channel
-from wangge.core.scope import ALL_SCOPE, CHANGE, RECORD, VIEW, covers, scope_paths
+from wangge.core.scope import CHANGE, RECORD, VIEW, covers
 from wangge.core.services import create_object, delete_object, update_object
 from wangge.people.models import Person
 from wangge.people.services import clean_person_data
 from wangge.places.models import Area, Household, Unit
+from wangge.places.queries import acts_for_district
 
 from .models import Arrival, Flag, RiskLevel, RiskPlace
 from .rules import classify_arrival
@@ -52,12 +53,8 @@ def unit_id_from_token(text: str) -> int | None:
 
 
 def can_maintain_places(user, action: str = CHANGE) -> bool:
-    """Whether `user` may perform `action` on an area at district level or higher."""
-    paths = scope_paths(user, action)
-    if ALL_SCOPE in paths:
-        return True
-    areas = [p for p in paths if "b" not in p]
-    return Area.objects.filter(path__in=areas, level__lte=Area.Level.DISTRICT).exists()
+    """Whether `user` may keep the risk places (an area at district level or higher)."""
+    return acts_for_district(user, action)
 
 
 def _place_fields(data: dict) -> dict:

@@ -7,6 +7,7 @@ from . import (
     urls_followups,
     urls_left,
     urls_orders,
+    urls_settings,
     urls_sites,
     urls_transfers,
 )
@@ -20,4 +21,5 @@ urlpatterns = (
     + urls_sites.urlpatterns
     + urls_transfers.urlpatterns
     + urls_left.urlpatterns
+    + urls_settings.urlpatterns
 )

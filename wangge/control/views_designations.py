@@ -25,6 +25,7 @@ from wangge.places.paging import paginate
 from . import services
 from .forms_designations import PLACE_FIELDS, DesignationForm, LiftForm
 from .models import DesignationLevel, RiskDesignation
+from .services_settings import may_configure
 
 PLACE_MODELS = {"estate": Estate, "building": Building, "unit": Unit}
 PLACE_KEY = {model: name for name, model in PLACE_MODELS.items()}
@@ -75,6 +76,7 @@ def designation_list(request: HttpRequest) -> HttpResponse:
             "level": level,
             "levels": levels,
             "can_create": bool(scope_paths(request.user, CHANGE)),
+            "can_configure": may_configure(request.user),
         },
     )
 

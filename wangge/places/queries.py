@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Value
 from django.db.models.functions import StrIndex, Substr
 
-from wangge.core.scope import ALL_SCOPE, VIEW, scope_paths
+from wangge.core.scope import ALL_SCOPE, CHANGE, VIEW, scope_paths
 from wangge.people.models import LeaderAssignment, Residence, SpecialGroup
 
 from .models import Area, Building, Household, Unit
@@ -177,3 +177,13 @@ ROLE_ORDER = {role: i for i, role in enumerate(LeaderAssignment.Role.values)}
 def sort_leaders(leaders) -> list[LeaderAssignment]:
     """Leaders in the order of the chain: street, road, grid, building, unit, commanders."""
     return sorted(leaders, key=lambda a: (ROLE_ORDER.get(a.role, 99), a.pk))
+
+
+def acts_for_district(user, action: str = CHANGE) -> bool:
+    """Whether `user` may perform `action` on an area at district level or higher: the right to
+    keep what every street shares (the risk places, the measures' levels and durations)."""
+    paths = scope_paths(user, action)
+    if ALL_SCOPE in paths:
+        return True
+    areas = [p for p in paths if "b" not in p]
+    return Area.objects.filter(path__in=areas, level__lte=Area.Level.DISTRICT).exists()

@@ -10,6 +10,7 @@ from . import (
     scope_followups,
     scope_left,
     scope_orders,
+    scope_settings,
     scope_sites,
     scope_transfers,
 )
@@ -22,6 +23,7 @@ PARTS = (
     scope_sites,
     scope_transfers,
     scope_left,
+    scope_settings,
 )
 OBJECT_ARGS: dict = {}
 LIST_QUERIES: dict = {}
