@@ -165,6 +165,8 @@ def _flow(world, live_server, page, browser_context_factory, clock, today, tmp_p
     page.goto(url + reverse("control:alert_list"))
     expect(page.locator("body")).to_contain_text("38.4")
     expect(page.locator("body")).to_contain_text("王*")
+    tab = page.locator("nav.nav-pills .active").bounding_box()  # its tab scrolled into view
+    assert tab["x"] >= 0 and tab["x"] + tab["width"] <= 375
 
     # --- 4. 王芳 is taken to the quarantine site and checked into a room ------------------------
     page.goto(url + reverse("control:transfer_create") + f"?order={wang.pk}")
