@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "wangge.testing",
     "wangge.canvass",
     "wangge.control",
+    "wangge.checkpoints",
     "wangge.api",
 ]
 
