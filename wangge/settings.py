@@ -170,6 +170,7 @@ NPM_ASSETS = [
     "echarts/dist",
     "htmx.org/dist",
     "html5-qrcode",
+    "@noble/ed25519",
 ]
 STATICFILES_DIRS = [
     BASE_DIR / "wangge" / "static",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("testing/", include("wangge.testing.urls")),
     path("canvass/", include("wangge.canvass.urls")),
     path("control/", include("wangge.control.urls")),
+    path("checkpoints/", include("wangge.checkpoints.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

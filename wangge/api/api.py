@@ -48,8 +48,14 @@ api = NinjaAPI(
 install_handlers(api)
 
 
+@api.get("/ping", summary="连通检查：已认证时返回固定内容（监控与负载测试的对照）")
+def ping(request):
+    return {"ok": True}
+
+
 def _register_routers() -> None:
     from wangge.canvass.api import router as canvass
+    from wangge.checkpoints.api import router as checkpoints
     from wangge.control.api import router as control
     from wangge.people.api import persons, residences
     from wangge.places.api import areas, buildings, households, units
@@ -64,6 +70,7 @@ def _register_routers() -> None:
     api.add_router("/testing", testing)
     api.add_router("/canvass", canvass)
     api.add_router("/control", control)
+    api.add_router("/checkpoints", checkpoints)
 
 
 _register_routers()

@@ -15,6 +15,7 @@ beside it for the commander to see.
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -25,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.control.models import ControlOrder, OrderType
-from wangge.control.services import sealed_households
+from wangge.control.services import is_sealed
 from wangge.control.services_followups import FEVER_AT
 from wangge.core.normalize import NormalizationError, normalize_id_number
 from wangge.core.qr import PERSON, BadQrCode, parse_token
@@ -112,6 +113,32 @@ def identify(checkpoint: Checkpoint, *, token: str = "", id_number: str = "") ->
     return Decision(True, household=_home(person), person=person)
 
 
+# A gate's rules (the estates it serves, their pass policies) are read on every scan; each
+# process keeps them RULES_SECONDS, so a changed policy applies within that time everywhere.
+RULES_SECONDS = 5.0
+_rules: dict[int, tuple[float, frozenset[int], dict[int, PassPolicy]]] = {}
+
+
+def gate_rules(checkpoint: Checkpoint) -> tuple[frozenset[int], dict[int, PassPolicy]]:
+    """(estate ids served, {estate id: pass policy}) of a checkpoint."""
+    cached = _rules.get(checkpoint.pk)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < RULES_SECONDS:
+        return cached[1], cached[2]
+    served = frozenset(checkpoint.estates.values_list("pk", flat=True))
+    policies = {p.estate_id: p for p in PassPolicy.objects.filter(estate_id__in=served)}
+    _rules[checkpoint.pk] = (now, served, policies)
+    return served, policies
+
+
+def forget_rules(checkpoint_id: int | None = None) -> None:
+    """Drop this process's cached rules (after an edit; tests)."""
+    if checkpoint_id is None:
+        _rules.clear()
+    else:
+        _rules.pop(checkpoint_id, None)
+
+
 def period_start(policy: PassPolicy, at: dt.datetime) -> dt.datetime:
     """The start of the quota period holding `at` (periods of `period_days` local days from
     the policy's first day)."""
@@ -122,10 +149,8 @@ def period_start(policy: PassPolicy, at: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(start, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _quota(decision: Decision, at: dt.datetime) -> Decision | None:
+def _quota(decision: Decision, at: dt.datetime, policy: PassPolicy | None) -> Decision | None:
     household = decision.household
-    estate_id = household.building.estate_id
-    policy = PassPolicy.objects.filter(estate_id=estate_id).first() if estate_id else None
     if policy is None:
         return None
     since = period_start(policy, at)
@@ -202,7 +227,7 @@ def decide(
     if decision.pass_card is not None and decision.pass_card.valid_until < today:
         until = decision.pass_card.valid_until
         return _refuse("expired", _("出入证已过期（有效期至 %(d)s）") % {"d": until}, **who)
-    served = set(checkpoint.estates.values_list("pk", flat=True))
+    served, policies = gate_rules(checkpoint)
     resident = household is not None and household.building.estate_id in served
     if checkpoint.residents_only and served and not resident:
         return _refuse("not_resident", _("非本小区居民，请劝返"), **who)
@@ -217,7 +242,7 @@ def decide(
         return decision
     if not _open(checkpoint, at):
         return _refuse("closed", _("卡口当前不开放出行"), **who)
-    if household is not None and sealed_households(at).filter(pk=household.pk).exists():
+    if household is not None and is_sealed(household, at):
         return _refuse("sealed", _("该户在封控区内，足不出户"), **who)
     orders = ControlOrder.objects.filter(
         status=ControlOrder.Status.ACTIVE,
@@ -239,7 +264,11 @@ def decide(
             **who,
         )
     if household is not None:
-        refused = _quota(decision, at)
+        policy = policies.get(household.building.estate_id)
+        if policy is None and household.building.estate_id:
+            # A household of an estate this gate does not serve (not residents-only).
+            policy = PassPolicy.objects.filter(estate_id=household.building.estate_id).first()
+        refused = _quota(decision, at, policy)
         if refused is not None:
             return refused
     return decision
@@ -293,10 +322,6 @@ def record(
     if direction not in Passage.Direction.values:
         raise ValidationError({"direction": [_("请选择进或出")]})
     key = _uuid(client_uuid)
-    if key is not None:
-        first = Passage.objects.filter(client_uuid=key).first()
-        if first is not None:
-            return first, False
     now = timezone.now()
     at = at or now
     if at > now + dt.timedelta(minutes=5):
@@ -326,7 +351,7 @@ def record(
         household=decision.household,
         person=decision.person,
         pass_card=decision.pass_card,
-        plate=plate.strip().upper()[:12],
+        plate="".join(plate.split()).upper()[:12],
         temperature=value,
         health_code=health_code if health_code in Passage.HealthCode.values else "",
         note=note.strip()[:200],

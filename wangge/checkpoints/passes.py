@@ -27,17 +27,18 @@ def token(card: Pass) -> str:
 def issue(
     households, *, actor, valid_until: dt.date, valid_from: dt.date | None = None
 ) -> tuple[list[Pass], list[tuple[Household, str]]]:
-    """A pass for each of `households` that has none valid now (vacant flats get none).
-    Returns (issued, skipped with the reason)."""
+    """A pass for each of `households` that has none valid now (vacant flats get none; an
+    expired pass is retired and replaced). Returns (issued, skipped with the reason)."""
     valid_from = valid_from or timezone.localdate()
     if valid_until < valid_from:
         raise ValidationError({"valid_until": [_("有效期至不能早于有效期起")]})
     issued, skipped = [], []
-    current = set(
-        Pass.objects.filter(revoked_at__isnull=True, household__in=households).values_list(
-            "household_id", flat=True
-        )
-    )
+    today = timezone.localdate()
+    unrevoked = Pass.objects.filter(revoked_at__isnull=True, household__in=households)
+    current = set(unrevoked.filter(valid_until__gte=today).values_list("household_id", flat=True))
+    # An expired pass not yet revoked holds the household's one place: it is retired (revoked
+    # as expired) when its replacement is issued.
+    expired = set(unrevoked.filter(valid_until__lt=today).values_list("household_id", flat=True))
     for hh in households:
         if not covers(actor, hh.scope_path, CHANGE):
             raise PermissionDenied
@@ -47,6 +48,10 @@ def issue(
             skipped.append((hh, _("已有有效出入证")))
         else:
             with transaction.atomic():
+                if hh.pk in expired:
+                    Pass.objects.filter(household=hh, revoked_at__isnull=True).update(
+                        revoked_at=timezone.now(), revoke_reason=_("已过期，换发新证")
+                    )
                 card = Pass.objects.create(
                     household=hh,
                     number=f"T{hh.pk}-{timezone.now():%y%m%d%H%M%S%f}",

@@ -110,6 +110,14 @@ def sealed_households(at: dt.datetime | None = None) -> QuerySet[Household]:
     return Household.objects.filter(designation_q(sealing))
 
 
+def is_sealed(household: Household, at: dt.datetime | None = None) -> bool:
+    """Whether one household is sealed now: one query (its building should be loaded)."""
+    place = Q(unit_id=household.unit_id) | Q(building_id=household.building_id)
+    if household.building.estate_id:
+        place |= Q(estate_id=household.building.estate_id)
+    return current_designations(at).filter(place, level__seals=True).exists()
+
+
 def household_level(household: Household, at: dt.datetime | None = None):
     """The strictest level in force over a household, or None."""
     over = current_designations(at).filter(

@@ -3,8 +3,17 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from wangge.checkpoints import gate as gate_module
 from wangge.checkpoints import passes
 from wangge.checkpoints.models import Checkpoint, PassPolicy
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rules():
+    """Each test's gates start without another test's cached rules (ids are reused)."""
+    gate_module.forget_rules()
+    yield
+    gate_module.forget_rules()
 
 
 @pytest.fixture

@@ -1,0 +1,18 @@
+"""Checkpoint pages, board part: the commander's board, a checkpoint's day and its export,
+shifts and check-in, closed-loop freight."""
+
+from django.urls import path
+
+from . import views_board as v
+
+urlpatterns: list = [
+    path("board/", v.board, name="board"),
+    path("<int:pk>/report/", v.checkpoint_report, name="checkpoint_report"),
+    path("report/export/", v.report_export, name="report_export"),
+    path("<int:pk>/shifts/", v.shift_list, name="shift_list"),
+    path("<int:pk>/shifts/new/", v.shift_create, name="shift_create"),
+    path("shifts/member/<int:pk>/", v.shift_checkin, name="shift_checkin"),
+    path("freight/", v.freight_list, name="freight_list"),
+    path("<int:pk>/freight/new/", v.freight_create, name="freight_create"),
+    path("freight/<int:pk>/exit/", v.freight_exit, name="freight_exit"),
+]
