@@ -18,8 +18,10 @@ processes, each on one keep-alive connection:
              quota: both are full decisions and one row each)
   constant   GET /api/ping: the same server, authentication and middleware, a fixed answer
 
-each for --seconds, one after the other. Then it checks that every acknowledged passage is in
-the database exactly once. Prints one JSON object with passages/s, p50 and p99 (ms) of each.
+each for --seconds, one after the other, with the CPU milliseconds per request used by the
+server's processes and by the database's (PostgreSQL). Then it checks that every acknowledged
+passage is in the database exactly once. Prints one JSON object with the requests per second,
+p50 and p99 (ms) of each.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from import_registry import machine  # noqa: E402
-from loadkit import Server, free_port, server_env  # noqa: E402
+from loadkit import CpuMeter, Server, cpu_seconds, free_port, postgres_pids, server_env  # noqa: E402
 from scan_load import drop_database, fresh_database, is_postgres  # noqa: E402
 
 
@@ -127,8 +129,16 @@ def run_client(port, api_token, gate, mode, start_at, deadline):
     return {"results": results, "ended": time.time()}
 
 
-def load(port: int, info: dict, clients: int, seconds: float, mode: str) -> tuple[dict, list]:
+def load(
+    port: int, info: dict, clients: int, seconds: float, mode: str, meters=None
+) -> tuple[dict, list]:
+    """Run the clients for `seconds`; `meters` = (server, database url or "") to report the CPU
+    milliseconds the server's processes and the database's used per request."""
     gates = info["gates"]
+    if meters is not None:
+        server, url = meters
+        db_pids = (lambda: postgres_pids(url)) if url else list
+        server_cpu0, db_meter = cpu_seconds(server.pids()), CpuMeter(db_pids())
     start_at = time.time() + 1.0
     deadline = start_at + seconds
     ctx = multiprocessing.get_context("fork")
@@ -155,6 +165,12 @@ def load(port: int, info: dict, clients: int, seconds: float, mode: str) -> tupl
         if latencies
         else None,
     }
+    if meters is not None:
+        done = max(len(ok), 1)
+        figures["server_cpu_ms"] = round(
+            (cpu_seconds(server.pids()) - server_cpu0) * 1000 / done, 3
+        )
+        figures["db_cpu_ms"] = round(db_meter.used(db_pids()) * 1000 / done, 3)
     return figures, [k for k, _s, _ms in ok if k]
 
 
@@ -198,8 +214,9 @@ def main() -> None:
         port = free_port()
         server = Server(server_env(url), port, workers=args.workers, threads=args.threads).start()
         load(port, info, args.clients, 2.0, "constant")  # warm every worker thread
-        constant, _ = load(port, info, args.clients, args.seconds, "constant")
-        passages, acked = load(port, info, args.clients, args.seconds, "passages")
+        meters = (server, url if pg else "")
+        constant, _ = load(port, info, args.clients, args.seconds, "constant", meters)
+        passages, acked = load(port, info, args.clients, args.seconds, "passages", meters)
         server.stop()
         checked = verify(acked)
         print(

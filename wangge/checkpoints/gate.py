@@ -34,7 +34,7 @@ from wangge.core.scope import RECORD, covers
 from wangge.people.models import Person, Residence
 from wangge.places.models import Household
 
-from . import signing
+from . import gate_sql, signing
 from .models import Checkpoint, Pass, Passage, PassPolicy, ShiftMember
 
 OUT, IN = Passage.Direction.OUT, Passage.Direction.IN
@@ -113,10 +113,22 @@ def identify(checkpoint: Checkpoint, *, token: str = "", id_number: str = "") ->
     return Decision(True, household=_home(person), person=person)
 
 
-# A gate's rules (the estates it serves, their pass policies) are read on every scan; each
-# process keeps them RULES_SECONDS, so a changed policy applies within that time everywhere.
+# A gate's row and rules (the estates it serves, their pass policies) are read on every scan;
+# each process keeps them RULES_SECONDS, so an edit applies within that time everywhere.
 RULES_SECONDS = 5.0
+_checkpoints: dict[int, tuple[float, Checkpoint | None]] = {}
 _rules: dict[int, tuple[float, frozenset[int], dict[int, PassPolicy]]] = {}
+
+
+def checkpoint_of(pk: int) -> Checkpoint | None:
+    """The checkpoint `pk` as read at most RULES_SECONDS ago (None when there is none)."""
+    cached = _checkpoints.get(pk)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < RULES_SECONDS:
+        return cached[1]
+    checkpoint = Checkpoint.objects.filter(pk=pk).first()
+    _checkpoints[pk] = (now, checkpoint)
+    return checkpoint
 
 
 def gate_rules(checkpoint: Checkpoint) -> tuple[frozenset[int], dict[int, PassPolicy]]:
@@ -135,8 +147,10 @@ def forget_rules(checkpoint_id: int | None = None) -> None:
     """Drop this process's cached rules (after an edit; tests)."""
     if checkpoint_id is None:
         _rules.clear()
+        _checkpoints.clear()
     else:
         _rules.pop(checkpoint_id, None)
+        _checkpoints.pop(checkpoint_id, None)
 
 
 def period_start(policy: PassPolicy, at: dt.datetime) -> dt.datetime:
@@ -166,13 +180,7 @@ def _quota(decision: Decision, at: dt.datetime, policy: PassPolicy | None) -> De
         .count()
     )
     if used >= policy.persons:
-        if policy.period_days == 1:
-            reason = _("本户今日外出名额已用完（每户每天%(n)d人）") % {"n": policy.persons}
-        else:
-            reason = _("本户本周期外出名额已用完（每户每%(d)d天%(n)d人）") % {
-                "d": policy.period_days,
-                "n": policy.persons,
-            }
+        reason = gate_sql.quota_reason(policy)
         return _refuse("quota", reason, **_who(decision))
     return None
 
@@ -185,7 +193,7 @@ def _who(decision: Decision) -> dict:
     }
 
 
-def _open(checkpoint: Checkpoint, at: dt.datetime) -> bool:
+def gate_is_open(checkpoint: Checkpoint, at: dt.datetime) -> bool:
     if checkpoint.opens_at is None or checkpoint.closes_at is None:
         return True
     now = timezone.localtime(at).time()
@@ -240,7 +248,7 @@ def decide(
         return _refuse("health_code", _("%(code)s，不予通行") % {"code": label}, **who)
     if direction == IN:
         return decision
-    if not _open(checkpoint, at):
+    if not gate_is_open(checkpoint, at):
         return _refuse("closed", _("卡口当前不开放出行"), **who)
     if household is not None and is_sealed(household, at):
         return _refuse("sealed", _("该户在封控区内，足不出户"), **who)
@@ -326,6 +334,23 @@ def record(
     at = at or now
     if at > now + dt.timedelta(minutes=5):
         raise ValidationError({"at": [_("时间不能晚于当前时间")]})
+    plain_scan = not (id_number or plate or health_code or offline_outcome or note.strip())
+    if plain_scan and temperature in (None, "") and token.startswith(signing.PREFIX + "."):
+        claim = signing.verify(token)
+        if claim is not None:
+            served, policies = gate_rules(checkpoint)
+            done = gate_sql.record_pass(
+                checkpoint,
+                claim,
+                actor=actor,
+                direction=direction,
+                at=at,
+                key=key,
+                served=served,
+                policies=policies,
+            )
+            if done is not None:
+                return done
     value = clean_temperature(temperature)
     decision = decide(
         checkpoint,

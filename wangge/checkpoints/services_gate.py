@@ -30,7 +30,7 @@ from .models import Checkpoint, Passage, PassPolicy
 def gate_checkpoint(user, pk: int) -> Checkpoint:
     """The checkpoint whose gate `user` works (may_record): 404 when they cannot see it, 403
     when they can see it but may not record there."""
-    checkpoint = Checkpoint.objects.filter(pk=pk).first()
+    checkpoint = g.checkpoint_of(pk)
     if checkpoint is not None and g.may_record(user, checkpoint):
         return checkpoint
     if checkpoint is not None and covers(user, checkpoint.scope_path, VIEW):

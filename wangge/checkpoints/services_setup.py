@@ -24,6 +24,7 @@ from wangge.core.services import create_object, update_object
 from wangge.places.models import Area, Estate, Household
 
 from . import passes
+from .gate import forget_rules
 from .models import Checkpoint, Pass, Passage, PassPolicy
 
 CHECKPOINT_FIELDS = (
@@ -105,6 +106,7 @@ def save_checkpoint(
         checkpoint.estates.set(estates)
         if not covers(actor, checkpoint.scope_path, CHANGE):
             raise PermissionDenied
+    forget_rules(checkpoint.pk)  # this process at once; the others within RULES_SECONDS
     return checkpoint
 
 
@@ -175,10 +177,12 @@ def save_policy(
     policy = PassPolicy.objects.filter(estate=estate).first()
     if policy is None:
         policy = PassPolicy(estate=estate, starts_on=starts_on or timezone.localdate(), **values)
-        return create_object(policy, actor=actor)
-    if starts_on is not None:
-        values["starts_on"] = starts_on
-    update_object(policy, values, actor=actor)
+        create_object(policy, actor=actor)
+    else:
+        if starts_on is not None:
+            values["starts_on"] = starts_on
+        update_object(policy, values, actor=actor)
+    forget_rules()
     return policy
 
 
