@@ -171,6 +171,7 @@ NPM_ASSETS = [
     "htmx.org/dist",
     "html5-qrcode",
     "@noble/ed25519",
+    "@noble/hashes",
 ]
 STATICFILES_DIRS = [
     BASE_DIR / "wangge" / "static",

@@ -74,8 +74,12 @@ def _flow(world, live_server, page: Page, today):
         world.u12, DesignationLevel.objects.get(code="sealed"), actor=commander, reason="阳性"
     )
 
+    # As on a phone reaching a street office's server over plain http (no secure context):
+    # the browser has no WebCrypto, and the offline check must not need it.
+    page.context.add_init_script("Object.defineProperty(crypto, 'subtle', {get: () => undefined})")
     sign_in(page, live_server, "commander_a", PASSWORD)
     page.goto(live_server.url + reverse("checkpoints:gate", args=[gate.pk]))
+    assert page.evaluate("crypto.subtle === undefined")
     page.wait_for_selector("body[data-gate-ready]")
     no_sideways_scroll(page)
     answer = page.locator("#gate-answer")

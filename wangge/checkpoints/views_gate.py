@@ -79,6 +79,7 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
             "data": reverse("checkpoints:gate_data", args=[checkpoint.pk]),
             "scanner": static("vendor/html5-qrcode/html5-qrcode.min.js"),
             "noble": static("vendor/@noble/ed25519/index.js"),
+            "sha2": static("vendor/@noble/hashes/sha2.js"),
         },
         "messages": gate_messages(),
         "time_zone": settings.TIME_ZONE,
