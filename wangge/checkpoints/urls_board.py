@@ -1,9 +1,10 @@
 """Checkpoint pages, board part: the commander's board, a checkpoint's day and its export,
-shifts and check-in, closed-loop freight."""
+shifts and check-in (views_board), closed-loop freight (views_freight)."""
 
 from django.urls import path
 
 from . import views_board as v
+from . import views_freight as f
 
 urlpatterns: list = [
     path("board/", v.board, name="board"),
@@ -12,7 +13,7 @@ urlpatterns: list = [
     path("<int:pk>/shifts/", v.shift_list, name="shift_list"),
     path("<int:pk>/shifts/new/", v.shift_create, name="shift_create"),
     path("shifts/member/<int:pk>/", v.shift_checkin, name="shift_checkin"),
-    path("freight/", v.freight_list, name="freight_list"),
-    path("<int:pk>/freight/new/", v.freight_create, name="freight_create"),
-    path("freight/<int:pk>/exit/", v.freight_exit, name="freight_exit"),
+    path("freight/", f.freight_list, name="freight_list"),
+    path("<int:pk>/freight/new/", f.freight_create, name="freight_create"),
+    path("freight/<int:pk>/exit/", f.freight_exit, name="freight_exit"),
 ]

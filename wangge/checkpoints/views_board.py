@@ -18,24 +18,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from wangge.core.audit import record_access
 from wangge.core.exports import xlsx_response
 from wangge.core.mask import mask_name, mask_phone
-from wangge.core.scope import CHANGE, EXPORT, RECORD, VIEW, covers, scope_paths
-from wangge.core.services import field_errors
+from wangge.core.scope import CHANGE, EXPORT, VIEW, covers, scope_paths
 from wangge.places.paging import paginate
 
 from . import report
 from . import services_board as svc
 from . import services_freight as freight_svc
 from . import services_shifts as shift_svc
-from .forms_board import FreightExitForm, FreightForm, ShiftForm
-from .gate import may_record
+from .forms_board import ShiftForm
 from .models import Checkpoint, FreightVehicle, Passage, ShiftMember
+from .views_freight import show_errors, vehicle_rows
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -52,11 +50,6 @@ def _checkpoint(request: HttpRequest, pk: int) -> Checkpoint:
     )
 
 
-def _show_errors(form, exc: ValidationError) -> None:
-    for name, msgs in field_errors(exc).items():
-        form.add_error(name if name in form.fields else None, msgs)
-
-
 def _green_today(user, day: dt.date):
     rows = list(
         svc.passages_of_day(day)
@@ -67,15 +60,6 @@ def _green_today(user, day: dt.date):
     )
     for p in rows:
         p.who = mask_name(p.person.name) if p.person else ""
-    return rows
-
-
-def _vehicles(rows, now):
-    rows = list(rows)
-    for v in rows:
-        v.phone_masked = mask_phone(v.driver_phone)
-        v.due = freight_svc.due_at(v)
-        v.late = freight_svc.is_overdue(v, now)
     return rows
 
 
@@ -97,7 +81,7 @@ def board(request: HttpRequest) -> HttpResponse:
     for f in totals.values():
         total.add(f)
     freight = FreightVehicle.objects.for_user(user, VIEW)
-    inside = _vehicles(freight_svc.inside(freight), now)
+    inside = vehicle_rows(freight_svc.inside(freight), now)
     missing = list(shift_svc.missing_now(ShiftMember.objects.for_user(user, VIEW), now))
     for m in missing:
         m.status_label = shift_svc.STATUS_LABELS[shift_svc.member_status(m, now)]
@@ -251,7 +235,7 @@ def shift_create(request: HttpRequest, pk: int) -> HttpResponse:
                 names=form.typed_names(),
             )
         except ValidationError as exc:
-            _show_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("已安排班次 %(s)s") % {"s": shift_svc.shift_label(shift)})
             day = timezone.localdate(shift.starts_at).isoformat()
@@ -302,103 +286,4 @@ def shift_checkin(request: HttpRequest, pk: int) -> HttpResponse:
             "can_check": shift_svc.may_check(user, member),
             "can_see_checkpoint": covers(user, shift.checkpoint.scope_path, VIEW),
         },
-    )
-
-
-# --- freight ---------------------------------------------------------------------------------
-
-FREIGHT_TABS = {
-    "inside": gettext_lazy("区内"),
-    "overdue": gettext_lazy("超时未出"),
-    "left": gettext_lazy("今日已出"),
-}
-
-
-@login_required
-def freight_list(request: HttpRequest) -> HttpResponse:
-    user, now = request.user, timezone.now()
-    status = request.GET.get("status", "inside")
-    if status not in FREIGHT_TABS:
-        status = "inside"
-    qs = FreightVehicle.objects.for_user(user, VIEW)
-    if status == "left":
-        rows = _vehicles(freight_svc.left_on(qs, timezone.localdate(now)), now)
-    else:
-        rows = _vehicles(freight_svc.inside(qs), now)
-        if status == "overdue":
-            rows = sorted((v for v in rows if v.late), key=lambda v: v.due)
-    may = scope_paths(user, RECORD)
-    for v in rows:
-        v.can_exit = bool(may) and v.exited_at is None
-    gates = Checkpoint.objects.for_user(user, RECORD).filter(active=True) if may else []
-    return render(
-        request,
-        "checkpoints/board/freight_list.html",
-        {
-            "status": status,
-            "tabs": [(k, str(label)) for k, label in FREIGHT_TABS.items()],
-            "rows": rows,
-            "gates": gates,
-        },
-    )
-
-
-def _recording_checkpoint(request: HttpRequest, pk: int) -> Checkpoint:
-    cp = Checkpoint.objects.filter(pk=pk).select_related("area").first()
-    if cp is None:
-        raise Http404
-    if may_record(request.user, cp):
-        return cp
-    if covers(request.user, cp.scope_path, VIEW):
-        raise PermissionDenied
-    raise Http404
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def freight_create(request: HttpRequest, pk: int) -> HttpResponse:
-    cp = _recording_checkpoint(request, pk)
-    form = FreightForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            vehicle, _created = freight_svc.register_freight(cp, actor=request.user, **data)
-        except ValidationError as exc:
-            _show_errors(form, exc)
-        else:
-            messages.success(request, _("车辆 %(p)s 已登记进入") % {"p": vehicle.plate})
-            return redirect("checkpoints:freight_list")
-    return render(request, "checkpoints/board/freight_form.html", {"checkpoint": cp, "form": form})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def freight_exit(request: HttpRequest, pk: int) -> HttpResponse:
-    vehicle = get_object_or_404(
-        FreightVehicle.objects.for_user(request.user, VIEW).select_related("checkpoint_in"), pk=pk
-    )
-    gates = Checkpoint.objects.for_user(request.user, RECORD).filter(active=True)
-    if not gates.exists():
-        raise PermissionDenied
-    initial = {
-        "checkpoint": vehicle.checkpoint_in
-        if gates.filter(pk=vehicle.checkpoint_in_id).exists()
-        else None
-    }
-    form = FreightExitForm(request.POST or None, checkpoints=gates, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            freight_svc.freight_exit(
-                vehicle, actor=request.user, checkpoint=form.cleaned_data["checkpoint"]
-            )
-        except ValidationError as exc:
-            _show_errors(form, exc)
-        else:
-            messages.success(request, _("车辆 %(p)s 已出场") % {"p": vehicle.plate})
-            return redirect(reverse("checkpoints:freight_list") + "?status=left")
-    vehicle.phone_masked = mask_phone(vehicle.driver_phone)
-    vehicle.due = freight_svc.due_at(vehicle)
-    vehicle.late = freight_svc.is_overdue(vehicle)
-    return render(
-        request, "checkpoints/board/freight_exit.html", {"vehicle": vehicle, "form": form}
     )
