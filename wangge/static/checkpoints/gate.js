@@ -23,40 +23,9 @@ const KEY = {
 };
 const DAY = 86400000;
 
-function load(key, fallback) {
-  try {
-    const value = JSON.parse(window.localStorage.getItem(key));
-    return value == null ? fallback : value;
-  } catch (e) {
-    return fallback;
-  }
-}
-function store(key, value) {
-  try {
-    window.localStorage.setItem(key, JSON.stringify(value));
-  } catch (e) {
-    /* kept in memory only */
-  }
-}
-
-function uuid4() {
-  if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
-  const b = window.crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
-}
-
-function csrfToken() {
-  const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  if (m) return decodeURIComponent(m[1]);
-  try {
-    return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
-  } catch (e) {
-    return "";
-  }
-}
+// Storage, client UUIDs and the CSRF token as the sampling table's queue has them
+// (testing/table-queue.js, loaded before this module).
+const { load, store, uuid4, csrfToken } = window.WanggeTable;
 
 async function request(url, options, timeoutMs) {
   const opts = Object.assign({ credentials: "same-origin" }, options || {});

@@ -1,4 +1,5 @@
-/* The sampling table's upload queue (used by table.js), plain ES2017.
+/* The sampling table's upload queue (used by table.js), plain ES2017. Its storage, UUID and
+ * CSRF helpers also serve the checkpoint gate page (checkpoints/gate.js).
  *
  * Closed tubes are kept in localStorage and posted one at a time, oldest first, each with its
  * client UUID, so a tube sent twice is registered once. Network errors, timeouts, 5xx, 408
@@ -49,6 +50,8 @@
       return "";
     }
   }
+
+  NS.csrfToken = csrfToken;
 
   NS.request = async function (url, options, timeoutMs) {
     const opts = Object.assign({ credentials: "same-origin" }, options || {});
