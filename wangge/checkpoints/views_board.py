@@ -25,6 +25,7 @@ from wangge.core.audit import record_access
 from wangge.core.exports import xlsx_response
 from wangge.core.mask import mask_name, mask_phone
 from wangge.core.scope import CHANGE, EXPORT, VIEW, covers, scope_paths
+from wangge.people.forms import add_service_errors
 from wangge.places.paging import paginate
 
 from . import report
@@ -33,7 +34,7 @@ from . import services_freight as freight_svc
 from . import services_shifts as shift_svc
 from .forms_board import ShiftForm
 from .models import Checkpoint, FreightVehicle, Passage, ShiftMember
-from .views_freight import show_errors, vehicle_rows
+from .views_freight import vehicle_rows
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -235,7 +236,7 @@ def shift_create(request: HttpRequest, pk: int) -> HttpResponse:
                 names=form.typed_names(),
             )
         except ValidationError as exc:
-            show_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已安排班次 %(s)s") % {"s": shift_svc.shift_label(shift)})
             day = timezone.localdate(shift.starts_at).isoformat()

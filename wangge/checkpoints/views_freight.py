@@ -16,17 +16,12 @@ from django.views.decorators.http import require_http_methods
 
 from wangge.core.mask import mask_phone
 from wangge.core.scope import RECORD, VIEW, scope_paths
-from wangge.core.services import field_errors
+from wangge.people.forms import add_service_errors
 
 from . import services_freight as freight_svc
 from .forms_board import FreightExitForm, FreightForm
 from .models import Checkpoint, FreightVehicle
 from .services_gate import gate_checkpoint
-
-
-def show_errors(form, exc: ValidationError) -> None:
-    for name, msgs in field_errors(exc).items():
-        form.add_error(name if name in form.fields else None, msgs)
 
 
 def vehicle_rows(rows, now):
@@ -84,7 +79,7 @@ def freight_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             vehicle, _created = freight_svc.register_freight(cp, actor=request.user, **data)
         except ValidationError as exc:
-            show_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("车辆 %(p)s 已登记进入") % {"p": vehicle.plate})
             return redirect("checkpoints:freight_list")
@@ -112,7 +107,7 @@ def freight_exit(request: HttpRequest, pk: int) -> HttpResponse:
                 vehicle, actor=request.user, checkpoint=form.cleaned_data["checkpoint"]
             )
         except ValidationError as exc:
-            show_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("车辆 %(p)s 已出场") % {"p": vehicle.plate})
             return redirect(reverse("checkpoints:freight_list") + "?status=left")

@@ -23,7 +23,7 @@ from wangge.core.audit import record_access
 from wangge.core.exports import content_disposition
 from wangge.core.mask import mask_phone
 from wangge.core.scope import CHANGE, VIEW, covers, scope_paths, split_path
-from wangge.core.services import field_errors
+from wangge.people.forms import add_service_errors
 from wangge.places.models import Estate, Household
 from wangge.places.paging import paginate
 
@@ -36,12 +36,6 @@ PASS_RELATED = ("household__building__estate", "household__unit")
 MAX_PRINT = 400
 MAX_SELECTION = 2000
 STATUSES = ("valid", "revoked", "expired")
-
-
-def _show_errors(form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
-    for name, msgs in field_errors(exc).items():
-        name = (rename or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, msgs)
 
 
 def _int(value) -> int | None:
@@ -143,7 +137,7 @@ def pass_issue(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as exc:
             raise PermissionDenied(_("您没有发放出入证的权限")) from exc
         except ValidationError as exc:
-            _show_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -253,7 +247,7 @@ def pass_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as exc:
             raise PermissionDenied(_("您没有作废出入证的权限")) from exc
         except ValidationError as exc:
-            _show_errors(form, exc, {"revoke_reason": "reason"})
+            add_service_errors(form, exc, {"revoke_reason": "reason"})
         else:
             messages.success(request, _("已作废出入证 %(n)s") % {"n": card.number})
             return redirect(back)

@@ -17,19 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from wangge.core.scope import CHANGE, VIEW, covers, scope_paths
-from wangge.core.services import field_errors
+from wangge.people.forms import add_service_errors
 from wangge.places.models import Estate
 from wangge.places.paging import paginate
 
 from . import services_setup as svc
 from .forms_setup import CheckpointForm, PolicyForm
 from .models import Checkpoint, PassPolicy
-
-
-def _show_errors(form, exc: ValidationError) -> None:
-    for name, msgs in field_errors(exc).items():
-        form.add_error(name if name in form.fields else None, msgs)
-
 
 # --- checkpoints --------------------------------------------------------------------------
 
@@ -58,7 +52,7 @@ def _save(request: HttpRequest, form: CheckpointForm, checkpoint: Checkpoint | N
     except PermissionDenied as exc:
         raise Http404 from exc
     except ValidationError as exc:
-        _show_errors(form, exc)
+        add_service_errors(form, exc)
     return None
 
 
@@ -158,7 +152,7 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _show_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

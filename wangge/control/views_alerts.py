@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from wangge.core.mask import mask_name
 from wangge.core.scope import CHANGE, VIEW, covers
-from wangge.core.services import field_errors
+from wangge.people.forms import add_service_errors
 from wangge.places.models import Area, Household
 from wangge.places.paging import paginate
 
@@ -111,8 +111,7 @@ def alert_handle(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             fu.handle_alert(alert, actor=user, handling=form.cleaned_data["handling"])
         except ValidationError as exc:
-            for name, msgs in field_errors(exc).items():
-                form.add_error(name if name in form.fields else None, msgs)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

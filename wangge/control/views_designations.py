@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.core.scope import CHANGE, VIEW, covers, scope_paths
-from wangge.core.services import field_errors
+from wangge.people.forms import add_service_errors
 from wangge.places.models import Building, Estate, Unit
 from wangge.places.paging import paginate
 
@@ -39,13 +39,6 @@ RELATED = (
     "created_by",
     "lifted_by",
 )
-
-
-def _show_errors(form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
-    """A service's ValidationError onto the form, under the field it names when there is one."""
-    for name, msgs in field_errors(exc).items():
-        name = (rename or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, msgs)
 
 
 @login_required
@@ -164,7 +157,7 @@ def designation_create(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _show_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -205,7 +198,7 @@ def designation_lift(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _show_errors(form, exc, {"lift_reason": "reason", "ends_at": "at"})
+            add_service_errors(form, exc, {"lift_reason": "reason", "ends_at": "at"})
         else:
             messages.success(
                 request,

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from wangge.core.audit import record_access
 from wangge.core.exports import XlsxColumn, xlsx_response
 from wangge.core.scope import CHANGE, EXPORT, RECORD, VIEW, covers, scope_paths
-from wangge.core.services import field_errors
+from wangge.people.forms import add_service_errors
 from wangge.places.models import Area
 from wangge.places.paging import paginate
 
@@ -35,11 +35,6 @@ from .models import ControlOrder, OrderDocument
 from .services_orders import PAPERS, order_rows, served_kinds, visible_orders
 
 ACTIVE = ControlOrder.Status.ACTIVE
-
-
-def _show_errors(form, exc: ValidationError) -> None:
-    for name, msgs in field_errors(exc).items():
-        form.add_error(name if name in form.fields else None, msgs)
 
 
 def _filtered(form: OrderFilterForm, user, action: str = VIEW):
@@ -215,7 +210,7 @@ def order_extend(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.extend(order, days, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _show_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -248,7 +243,7 @@ def order_release(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.release(order, actor=request.user, note=form.cleaned_data["note"], early=early)
         except ValidationError as exc:
-            _show_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if to_remove:
                 text = _("已解除 %(name)s 的%(type)s；隔离牌、封条已记录撤除")
@@ -279,7 +274,7 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services_orders.cancel(order, request.user, form.cleaned_data["reason"])
         except ValidationError as exc:
-            _show_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from wangge.core.normalize import clean_text
 from wangge.core.scope import CHANGE, scope_paths
-from wangge.core.services import field_errors
+from wangge.people.forms import add_service_errors
 from wangge.people.models import Person
 from wangge.places.models import Household
 
@@ -116,8 +116,7 @@ def _place_person(request: HttpRequest, person: Person) -> HttpResponse:
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            for name, msgs in field_errors(exc).items():
-                form.add_error(name if name in form.fields else None, msgs)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wangge.core.services import field_errors
+from wangge.people.forms import add_service_errors
 
 from . import services_settings as settings_svc
 from .forms_settings import LevelForm, OrderTypeForm, RuleForm
@@ -88,8 +88,7 @@ def measure_settings(request: HttpRequest) -> HttpResponse:
         try:
             save(obj, form.cleaned_data, actor=request.user)
         except ValidationError as exc:
-            for name, msgs in field_errors(exc).items():
-                form.add_error(name if name in form.fields else None, msgs)
+            add_service_errors(form, exc)
         else:
             messages.success(request, SAVED[what])
             return redirect("control:settings")

@@ -10,25 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from wangge.core.mask import mask_name
 from wangge.core.scope import CHANGE, RECORD, VIEW
-from wangge.core.services import field_errors
 
 from . import services_site_access as site_access
 from .models import ControlOrder
 from .models_sites import Site, Stay
-
-
-def show_errors(form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
-    """A service's ValidationError onto the form, under the field it names when there is one."""
-    for name, msgs in field_errors(exc).items():
-        name = (rename or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, msgs)
 
 
 def get_site(request: HttpRequest, pk: int, action: str = VIEW) -> Site:

@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.core.scope import CHANGE, VIEW, scope_paths
+from wangge.people.forms import add_service_errors
 
 from . import services_site_access as site_access
 from . import services_site_setup as site_setup
 from .forms_sites import RoomBulkForm, RoomForm, SiteForm, StaffForm
 from .models_sites import Site, SiteRoom, SiteStaff, Stay
-from .views_site_common import annotate_stay, get_site, open_stays, rights, show_errors
+from .views_site_common import annotate_stay, get_site, open_stays, rights
 
 # --- sites ------------------------------------------------------------------------------------
 
@@ -71,7 +72,7 @@ def site_create(request: HttpRequest) -> HttpResponse:
         except PermissionDenied:
             form.add_error("area", _("所选区域不存在或不在您的管辖范围内"))
         except ValidationError as exc:
-            show_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已新建隔离点：%(name)s") % {"name": site.name})
             return redirect("control:site_rooms", pk=site.pk)
@@ -95,7 +96,7 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied:
             form.add_error("area", _("所选区域不存在或不在您的管辖范围内"))
         except ValidationError as exc:
-            show_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("control:site_detail", pk=site.pk)
@@ -206,7 +207,7 @@ def site_rooms(request: HttpRequest, pk: int) -> HttpResponse:
                 room_type=data["room_type"],
             )
         except ValidationError as exc:
-            show_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -255,7 +256,7 @@ def room_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             site_setup.update_room(room, form.cleaned_data, actor=request.user)
         except ValidationError as exc:
-            show_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存 %(room)s") % {"room": room})
             return redirect("control:site_rooms", pk=room.site_id)
@@ -297,7 +298,7 @@ def site_staff(request: HttpRequest, pk: int) -> HttpResponse:
                     user=data["username"],
                 )
             except ValidationError as exc:
-                show_errors(form, exc, {"user": "username"})
+                add_service_errors(form, exc, {"user": "username"})
             else:
                 messages.success(request, _("已添加：%(staff)s") % {"staff": staff})
                 return redirect("control:site_staff", pk=site.pk)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from wangge.core.mask import mask_name
 from wangge.core.scope import CHANGE, RECORD, VIEW, covers
 from wangge.people.filters import person_search_q
+from wangge.people.forms import add_service_errors
 from wangge.people.models import Person
 
 from . import services_site_access as site_access
@@ -23,7 +24,7 @@ from . import services_stay_checkin as stay_checkin
 from .forms_sites import CheckInForm
 from .models_sites import Site, SiteRoom, Stay
 from .models_transfers import Transfer
-from .views_site_common import get_site, rights, show_errors
+from .views_site_common import get_site, rights
 
 SEARCH_LIMIT = 10
 
@@ -135,7 +136,7 @@ def site_checkin(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied:
             form.add_error(None, _("您不能为该人员办理入住"))
         except ValidationError as exc:
-            show_errors(form, exc, {"checked_in_at": "checked_in_at", "person": "__all__"})
+            add_service_errors(form, exc, {"checked_in_at": "checked_in_at", "person": "__all__"})
         else:
             messages.success(
                 request,

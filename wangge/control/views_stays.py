@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from wangge.core.audit import record_access
 from wangge.core.mask import mask_name
 from wangge.core.scope import CHANGE, RECORD, VIEW, covers
+from wangge.people.forms import add_service_errors
 
 from . import services_followups
 from . import services_site_access as site_access
@@ -27,7 +28,7 @@ from .forms_sites import CheckOutForm, ParcelForm, StayForm
 from .models import ControlOrder
 from .models_followups import FollowUp, Symptom
 from .models_sites import Stay
-from .views_site_common import annotate_stay, rights, show_errors
+from .views_site_common import annotate_stay, rights
 
 STAY_RELATED = ("site__area", "room", "person", "order__order_type", "transfer")
 
@@ -114,7 +115,7 @@ def stay_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             stay_services.update_stay(stay, form.cleaned_data, actor=request.user)
         except ValidationError as exc:
-            show_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("control:stay_detail", pk=stay.pk)
@@ -138,7 +139,7 @@ def stay_checkout(request: HttpRequest, pk: int) -> HttpResponse:
                 at=form.cleaned_data["checked_out_at"],
             )
         except ValidationError as exc:
-            show_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -182,7 +183,7 @@ def parcel_add(request: HttpRequest, pk: int) -> HttpResponse:
                 at=data["received_at"],
             )
         except ValidationError as exc:
-            show_errors(form, exc, {"received_at": "received_at"})
+            add_service_errors(form, exc, {"received_at": "received_at"})
         else:
             messages.success(request, _("已登记包裹"))
             return redirect("control:stay_detail", pk=stay.pk)

@@ -36,9 +36,13 @@ def style_fields(form: forms.Form) -> forms.Form:
     return form
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, under the field it names when there is one."""
+def add_service_errors(
+    form: forms.Form, exc: ValidationError, rename: dict[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError on the form, under the field it names when there is one
+    (`rename`: the service's field name → the form's, where they differ)."""
     for field, messages in field_errors(exc).items():
+        field = (rename or {}).get(field, field)
         form.add_error(field if field in form.fields else None, messages)
 
 

@@ -17,8 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wangge.control.documents import RELATED, cn_date, render_pdf
-from wangge.control.models import ControlOrder, OrderDocument, OrderType
-from wangge.control.services import place_order
+from wangge.control.models import ControlOrder, OrderDocument
 from wangge.core.models import AccessLog
 
 pytestmark = pytest.mark.django_db
@@ -31,38 +30,6 @@ def pages(pdf: bytes) -> list[str]:
     """Each page's text with the white space taken out (line breaks fall anywhere)."""
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     return [re.sub(r"\s+", "", page.extract_text()) for page in reader.pages]
-
-
-@pytest.fixture
-def orders(world):
-    """张伟 under home quarantine since two days ago (a named worker), 刘洋 (grid 2) under
-    central quarantine from today, and 吴敏 of the other street under home quarantine."""
-    today = timezone.localdate()
-    zhang = place_order(
-        world.zhang,
-        OrderType.objects.get(code="home_quarantine"),
-        actor=world.users.commander,
-        source="contact_list",
-        reason="密接",
-        starts_on=today - dt.timedelta(days=2),
-        worker_name="马社工",
-        worker_phone="13611112222",
-    )
-    liu = place_order(
-        world.liu,
-        OrderType.objects.get(code="central_quarantine"),
-        actor=world.users.commander,
-        source="positive_tube",
-        reason="混管阳性",
-    )
-    other = place_order(
-        world.other_person,
-        OrderType.objects.get(code="home_quarantine"),
-        actor=world.users.outsider,
-        source="manual",
-        reason="外街道",
-    )
-    return zhang, liu, other
 
 
 def test_render_pdf_one_page_per_order_per_kind(world, orders):

@@ -43,38 +43,6 @@ def local(value: dt.datetime) -> str:
 
 
 @pytest.fixture
-def orders(world):
-    """张伟 (grid 1) under home quarantine since two days ago with a named worker, 刘洋 (grid 2)
-    under central quarantine, 吴敏 of the other street under home quarantine."""
-    today = timezone.localdate()
-    zhang = place_order(
-        world.zhang,
-        OrderType.objects.get(code="home_quarantine"),
-        actor=world.users.commander,
-        source="contact_list",
-        reason="密接",
-        starts_on=today - dt.timedelta(days=2),
-        worker_name="马社工",
-        worker_phone="13611112222",
-    )
-    liu = place_order(
-        world.liu,
-        OrderType.objects.get(code="central_quarantine"),
-        actor=world.users.commander,
-        source="positive_tube",
-        reason="混管阳性",
-    )
-    other = place_order(
-        world.other_person,
-        OrderType.objects.get(code="home_quarantine"),
-        actor=world.users.outsider,
-        source="manual",
-        reason="外街道",
-    )
-    return zhang, liu, other
-
-
-@pytest.fixture
 def inspector(world):
     user = User.objects.create_user("inspector_a", password="x-Secret-2022")
     RoleAssignment.objects.create(user=user, role=Role.INSPECTOR, area=world.street)
