@@ -8,8 +8,8 @@ database created on the PostgreSQL server of WANGGE_DATABASE_URL when that is a 
 URL), builds the demo street (`wangge demo`, scale 1.0: 39,303 people) with yesterday's round
 (everybody sampled, as on any day of an outbreak but the first) and ANALYZEs it, creates
 rounds with one sampling point each, a table per client and an API token per client (one
-phone per table), then serves the project with gunicorn (gthread: one worker per core, 8
-threads each) on 127.0.0.1 and runs N client processes. Each client keeps one HTTP
+phone per table), then serves the project as in production (scripts/serve.sh: one worker
+per core, 2 threads each) on 127.0.0.1 and runs N client processes. Each client keeps one HTTP
 connection open and posts closed tubes of 10 distinct people (by person id; every person is
 used once per round, with fresh client UUIDs) until the time is up or its people run out.
 
@@ -387,8 +387,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rounds", type=int, default=6, help="rounds to spread the people over")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--threads", type=int, default=8, help="threads per gthread worker")
-    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker process")
     parser.add_argument("--scale", type=float, default=1.0, help="demo street scale")
     parser.add_argument("--profile", default="", help="also profile 300 requests, stats here")
     args = parser.parse_args()
@@ -409,7 +408,6 @@ def main() -> None:
             port,
             workers=args.workers,
             threads=args.threads,
-            worker_class=args.worker_class,
         ).start()
         warm_up(port, info["tokens"][0], info["rounds"][0]["id"])
         plans = plan_jobs(info, args.clients)
@@ -438,8 +436,7 @@ def main() -> None:
         figures = {
             "db": "postgresql" if is_postgres(url) else "sqlite",
             "workers": args.workers,
-            "worker_class": args.worker_class,
-            "threads": args.threads if args.worker_class == "gthread" else 1,
+            "threads": args.threads,
             "clients": args.clients,
             "tubes": tubes,
             "people": tubes * POOL,

@@ -3,8 +3,8 @@
 # the background task worker beside it. Used by `make run` (which installs first).
 #
 # Migrates the database (WANGGE_DATABASE_URL, default SQLite in var/), builds the
-# demo street when the database has no areas, then runs gunicorn in the
-# foreground, with `wangge worker` and a loop making what is due every 5 minutes (what
+# demo street when the database has no areas, then runs the web server (scripts/serve.sh)
+# in the foreground, with `wangge worker` and a loop making what is due every 5 minutes (what
 # cron does on a server): the canvass daily closes (`wangge canvass close-due`) and the
 # quarantine sites' 6 a.m. reports (`wangge control site-reports`), in the background;
 # stopping the server (Ctrl-C) stops both.
@@ -65,7 +65,4 @@ closes_pid=$!
 echo
 echo "Wangge: http://$HOST:$PORT/   (Ctrl-C stops the server and the worker)"
 echo
-# Workers and threads as measured by bench/scan_load.py (docs/benchmarks.md, "Tube
-# registration under load"): gthread keeps the phones' connections alive.
-WORKERS=${WANGGE_WORKERS:-$(nproc)}
-"$BIN/gunicorn" wangge.wsgi -b "$HOST:$PORT" -w "$WORKERS" --threads 8 -k gthread
+scripts/serve.sh "$HOST" "$PORT"

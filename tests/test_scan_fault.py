@@ -3,8 +3,8 @@ while clients are posting tubes, then restarted; the clients retry every unackno
 its same client UUID. Every tube acknowledged before the kill must be in the database exactly
 once, the retries must all complete, and no tube or sample may exist twice.
 
-Runs gunicorn (gthread workers) on a temporary SQLite database in WAL mode, migrated, with a
-small demo street. Marked `slow` (about 15-30 s)."""
+Runs the production server (scripts/serve.sh) on a temporary SQLite database in WAL mode,
+migrated, with a small demo street. Marked `slow` (about 15-30 s)."""
 
 from __future__ import annotations
 

@@ -118,8 +118,14 @@ DATABASES = {
         env_str("WANGGE_DATABASE_URL", _default_db), conn_max_age=env_int("WANGGE_CONN_MAX_AGE", 60)
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django binds parameters on the client (no server-side statements) but turns psycopg's
+    # prepared statements off altogether; a hot path that asks for one (the gate's scan,
+    # checkpoints/gate_sql.py) gets it. 0 keeps them off (a pooler that cannot hold them).
+    _prepare = env_int("WANGGE_PG_PREPARED_STATEMENTS", 1)
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5 if _prepare else None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Connections persist as on PostgreSQL (one per gunicorn thread: Django keeps them per
+    # Connections persist as on PostgreSQL (one per server thread: Django keeps them per
     # thread); closing one after every request made SQLite checkpoint the WAL each time.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (

@@ -2,7 +2,10 @@ from django.urls import include, path
 
 from wangge.api.api import api
 
+# Django tries these in order: the API first, so that the phones' calls (a scan, a passage)
+# are not matched against every page's pattern before their own.
 urlpatterns = [
+    path("api/", api.urls),
     path("", include("wangge.core.urls")),
     path("accounts/", include("wangge.accounts.urls")),
     path("places/", include("wangge.places.urls")),
@@ -12,6 +15,5 @@ urlpatterns = [
     path("canvass/", include("wangge.canvass.urls")),
     path("control/", include("wangge.control.urls")),
     path("checkpoints/", include("wangge.checkpoints.urls")),
-    path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

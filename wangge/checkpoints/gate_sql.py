@@ -40,36 +40,56 @@ _COLUMNS = [f.column for f in Passage._meta.concrete_fields if f.column != "id"]
 # something else stops it, or the client UUID was recorded before; gate.record then decides.
 _VALUES = ", ".join(_COLUMNS)
 # The constants are written into the statement (so that a generic plan can still use the quota
-# index, whose predicate names them); everything else is a parameter.
+# index, whose predicate names them); everything else is a named parameter, bound once however
+# often the statement uses it.
 _OUT, _ALLOWED = Passage.Direction.OUT.value, Passage.Outcome.ALLOWED.value
+_REFUSED = Passage.Outcome.REFUSED.value
 _ACTIVE = ControlOrder.Status.ACTIVE.value
 _CONFINING = ", ".join(
     f"'{k.value}'" for k in (OrderType.Kind.HOME_QUARANTINE, OrderType.Kind.CENTRAL_QUARANTINE)
 )
 RECORD = (
     f"INSERT INTO {_PASSAGE} ({_VALUES})"  # noqa: S608 - table names, code constants and bind parameters only
-    f" SELECT %s, %s, %s, '{_OUT}',"
-    "  CASE WHEN r.used >= %s THEN %s ELSE %s END,"
-    "  CASE WHEN r.used >= %s THEN 'quota' ELSE '' END,"
-    "  CASE WHEN r.used >= %s THEN %s ELSE '' END,"
-    "  r.household_id, NULL, r.pass_id, '', NULL, '', '', '', '', %s, FALSE, %s, %s"
+    f" SELECT %(scope)s, %(checkpoint)s, %(at)s, '{_OUT}',"
+    f"  CASE WHEN r.used >= %(persons)s THEN '{_REFUSED}' ELSE '{_ALLOWED}' END,"
+    "  CASE WHEN r.used >= %(persons)s THEN 'quota' ELSE '' END,"
+    "  CASE WHEN r.used >= %(persons)s THEN %(reason)s ELSE '' END,"
+    "  r.household_id, NULL, r.pass_id, '', NULL, '', '', '', '', %(key)s, FALSE, %(actor)s,"
+    "  %(now)s"
     " FROM (SELECT p.id AS pass_id, p.household_id, p.revoked_at, p.valid_until, b.estate_id,"
     f"  EXISTS (SELECT 1 FROM {_DESIGNATION} d JOIN {_LEVEL} l ON l.id = d.level_id"
-    "   WHERE l.seals AND d.starts_at <= %s AND (d.ends_at IS NULL OR d.ends_at > %s)"
+    "   WHERE l.seals AND d.starts_at <= %(at)s AND (d.ends_at IS NULL OR d.ends_at > %(at)s)"
     "   AND (d.unit_id = h.unit_id OR d.building_id = h.building_id"
     "   OR d.estate_id = b.estate_id)) AS sealed,"
     f"  EXISTS (SELECT 1 FROM {_ORDER} o JOIN {_TYPE} t ON t.id = o.order_type_id"
-    f"   WHERE o.household_id = h.id AND o.status = '{_ACTIVE}' AND o.starts_on <= %s"
-    f"   AND o.ends_on >= %s AND t.kind IN ({_CONFINING})) AS confined,"
+    f"   WHERE o.household_id = h.id AND o.status = '{_ACTIVE}' AND o.starts_on <= %(day)s"
+    f"   AND o.ends_on >= %(day)s AND t.kind IN ({_CONFINING})) AS confined,"
     f"  (SELECT COUNT(*) FROM {_PASSAGE} q WHERE q.household_id = h.id AND q.direction = '{_OUT}'"
-    f"   AND q.outcome = '{_ALLOWED}' AND q.at >= %s AND q.at < %s AND q.at <= %s) AS used"
+    f"   AND q.outcome = '{_ALLOWED}' AND q.at >= %(since)s AND q.at < %(until)s"
+    "   AND q.at <= %(at)s) AS used"
     f"  FROM {_PASS} p JOIN {_HH} h ON h.id = p.household_id"
-    f"  JOIN {_BUILDING} b ON b.id = h.building_id"
-    "  WHERE p.id = %s AND p.household_id = %s) r"
-    " WHERE r.revoked_at IS NULL AND r.valid_until >= %s AND r.estate_id IN ({served})"
+    "  {building}"
+    "  WHERE p.id = %(pass)s AND p.household_id = %(household)s {fence}) r"
+    " WHERE r.revoked_at IS NULL AND r.valid_until >= %(day)s AND r.estate_id IN ({served})"
     "  AND NOT r.sealed AND NOT r.confined"
     " ON CONFLICT (client_uuid) DO NOTHING RETURNING id, outcome"
 )
+
+
+# What differs by database. On PostgreSQL the household's building is a lookup by its key (OFFSET 0
+# keeps it one: as a join, the generic plan of the prepared statement scans every building), and
+# OFFSET 0 fences the inner row so that its quota count is computed once, not in each CASE.
+# SQLite has no LATERAL and no OFFSET without LIMIT.
+_VENDOR = {
+    "postgresql": {
+        "building": (
+            f"CROSS JOIN LATERAL (SELECT estate_id FROM {_BUILDING}"  # noqa: S608 - a table name
+            " WHERE id = h.building_id OFFSET 0) b"
+        ),
+        "fence": "OFFSET 0",
+    },
+    "sqlite": {"building": f"JOIN {_BUILDING} b ON b.id = h.building_id", "fence": ""},
+}
 
 
 def _window(policies: dict[int, PassPolicy], served, at: dt.datetime):
@@ -113,26 +133,29 @@ def record_pass(
     policy, since, until = window
     ops = connection.ops
     when = ops.adapt_datetimefield_value
-    today = timezone.localdate(at)
-    day = ops.adapt_datefield_value(today)
     now = timezone.now()
-    refused, allowed = Passage.Outcome.REFUSED, Passage.Outcome.ALLOWED
     reason = quota_reason(policy)
-    uuid_db = Passage._meta.get_field("client_uuid").get_db_prep_value(key, connection)
     actor_id = actor.pk if getattr(actor, "pk", None) else None
-    params = [
-        checkpoint.scope_path, checkpoint.pk, when(at),
-        policy.persons, refused, allowed,
-        policy.persons,
-        policy.persons, reason,
-        uuid_db, actor_id, when(now),
-        when(at), when(at),
-        day, day,
-        when(since), when(until), when(at),
-        claim.pass_id, claim.household_id,
-        day, *sorted(served),
-    ]  # fmt: skip
-    row = _execute(RECORD.format(served=", ".join(["%s"] * len(served))), params)
+    estates = sorted(served)
+    params = {
+        "scope": checkpoint.scope_path,
+        "checkpoint": checkpoint.pk,
+        "at": when(at),
+        "persons": policy.persons,
+        "reason": reason,
+        "key": Passage._meta.get_field("client_uuid").get_db_prep_value(key, connection),
+        "actor": actor_id,
+        "now": when(now),
+        "day": ops.adapt_datefield_value(timezone.localdate(at)),
+        "since": when(since),
+        "until": when(until),
+        "pass": claim.pass_id,
+        "household": claim.household_id,
+        **{f"estate{i}": pk for i, pk in enumerate(estates)},
+    }
+    served_sql = ", ".join(f"%(estate{i})s" for i in range(len(estates)))
+    sql = RECORD.format(served=served_sql, **_VENDOR[connection.vendor])
+    row = _execute(sql, params)
     if row is None:
         return None
     pk, outcome = row
@@ -143,8 +166,8 @@ def record_pass(
         at=at,
         direction=OUT,
         outcome=outcome,
-        code="quota" if outcome == refused else "",
-        reason=reason if outcome == refused else "",
+        code="quota" if outcome == _REFUSED else "",
+        reason=reason if outcome == _REFUSED else "",
         household_id=claim.household_id,
         pass_card_id=claim.pass_id,
         client_uuid=key,
@@ -155,9 +178,19 @@ def record_pass(
     return passage, True
 
 
-def _execute(sql: str, params: list):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+def _execute(sql: str, params: dict):
+    """The statement's one row or None. On PostgreSQL through a cursor that binds on the server
+    and prepares the statement once per connection (Django's cursors bind on the client, so each
+    scan would be planned again: 0.64 ms of the database's CPU against 0.17 ms to run it)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
         return cursor.fetchone()
 
 

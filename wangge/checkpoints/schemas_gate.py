@@ -8,11 +8,14 @@ import uuid
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import BaseModel
 
 Direction = Literal["out", "in"]
 
 
-class PassageIn(Schema):
+# The passage's in and out are plain pydantic models: ninja's Schema reads attributes through
+# Django-aware getters, about 45 µs a request each way on the gates' hot path.
+class PassageIn(BaseModel):
     direction: Direction
     token: str = Field("", max_length=500)
     id_number: str = Field("", max_length=40)
@@ -50,7 +53,7 @@ class TurnBackIn(Schema):
     describe: bool = False
 
 
-class PassageOut(Schema):
+class PassageOut(BaseModel):
     id: int
     outcome: str
     code: str

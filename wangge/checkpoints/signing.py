@@ -82,7 +82,9 @@ def verify(token: str) -> Claim | None:
     try:
         public_key().verify(_unb64(signature), body.encode())
         pass_id, household_id = int(parts[1]), int(parts[2])
-        valid_until = dt.datetime.strptime(parts[3], "%Y%m%d").date()  # noqa: DTZ007 - a date
+        if len(parts[3]) != 8 or not parts[3].isdigit():
+            return None
+        valid_until = dt.date.fromisoformat(parts[3])  # YYYYMMDD (basic format)
     except (InvalidSignature, ValueError):
         return None
     return Claim(pass_id, household_id, valid_until)

@@ -19,7 +19,8 @@ API_PREFIX = "/api/"
 
 class BearerRequestMiddleware:
     """A token request has no session: its user is anonymous until the token names one (the
-    API's session authentication then refuses it cleanly instead of failing)."""
+    API's session authentication then refuses it cleanly instead of failing). Its answer
+    carries its length."""
 
     def __init__(self, get_response):
         from django.contrib.auth.models import AnonymousUser  # the apps are loaded by now
@@ -29,7 +30,12 @@ class BearerRequestMiddleware:
 
     def __call__(self, request):
         request.user = self.anonymous()
-        return self.get_response(request)
+        response = self.get_response(request)
+        # A known length lets the server send the answer in one piece instead of chunks (what
+        # CommonMiddleware does for the pages).
+        if not response.streaming and not response.has_header("Content-Length"):
+            response.headers["Content-Length"] = str(len(response.content))
+        return response
 
 
 class TokenApiHandler(WSGIHandler):

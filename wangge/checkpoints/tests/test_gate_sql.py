@@ -132,3 +132,21 @@ def test_a_retry_through_the_hot_path_records_once(world, gate, cards):
     stored = Passage.objects.get(pk=first.pk)
     assert stored.scope_path == gate.scope_path and stored.pass_card == cards[world.h101.pk]
     assert stored.recorded_by == world.users.commander and stored.outcome == "allowed"
+
+
+def test_on_postgresql_the_scan_is_prepared_once_per_connection(world, gate, cards):
+    """Django turns psycopg's prepared statements off unless settings ask for them; without
+    them every scan is planned again (most of the database's work per passage)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for household in (world.h101, world.h102):
+        g.record(gate, actor=world.users.commander, direction="out",
+                 token=passes.token(cards[household.pk]), client_uuid=uuid.uuid4())  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            [f"INSERT INTO {Passage._meta.db_table} %"],
+        )
+        assert cursor.fetchone()[0] >= 1
