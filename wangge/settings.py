@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "wangge.canvass",
     "wangge.control",
     "wangge.checkpoints",
+    "wangge.support",
+    "wangge.workforce",
     "wangge.api",
 ]
 

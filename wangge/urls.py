@@ -15,5 +15,7 @@ urlpatterns = [
     path("canvass/", include("wangge.canvass.urls")),
     path("control/", include("wangge.control.urls")),
     path("checkpoints/", include("wangge.checkpoints.urls")),
+    path("support/", include("wangge.support.urls")),
+    path("workforce/", include("wangge.workforce.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -59,7 +59,9 @@ def _register_routers() -> None:
     from wangge.control.api import router as control
     from wangge.people.api import persons, residences
     from wangge.places.api import areas, buildings, households, units
+    from wangge.support.api import router as support
     from wangge.testing.api import router as testing
+    from wangge.workforce.api import router as workforce
 
     # The phones' hot paths first (a gate's passage, a sampling table's tube): Django tries the
     # API's patterns in the order the routers are added.
@@ -73,6 +75,8 @@ def _register_routers() -> None:
     api.add_router("/residences", residences)
     api.add_router("/canvass", canvass)
     api.add_router("/control", control)
+    api.add_router("/support", support)
+    api.add_router("/workforce", workforce)
 
 
 _register_routers()
