@@ -21,8 +21,7 @@ from django.utils.translation import gettext_lazy
 from wangge.core.exports import XlsxColumn
 from wangge.core.mask import mask_name, mask_phone
 from wangge.core.scope import VIEW, split_path
-from wangge.people.leaders import leaders
-from wangge.people.models import LeaderAssignment
+from wangge.people.leaders import grids_with_leaders, per_grid, within
 from wangge.places.models import Area
 
 from . import services_followups
@@ -38,11 +37,6 @@ KINDS = {
     "alert": gettext_lazy("预警未处置"),
 }
 WAITING = (Transfer.Status.REQUESTED, Transfer.Status.ASSIGNED)
-
-
-def _within(qs: QuerySet, user, prefix: str, action: str = VIEW) -> QuerySet:
-    qs = qs.for_user(user, action) if user is not None else qs
-    return qs.within(prefix) if prefix else qs
 
 
 def active_orders(today: dt.date) -> QuerySet[ControlOrder]:
@@ -107,29 +101,21 @@ class Board:
     total: GridLine
 
 
-def _per_grid(qs: QuerySet, column: str = "pk") -> dict[str, int]:
-    out: dict[str, int] = defaultdict(int)
-    for row in qs.order_by().values("scope_path").annotate(n=Count(column, distinct=True)):
-        out[split_path(row["scope_path"])[0]] += row["n"]
-    return out
-
-
 def board(user, prefix: str = "", at: dt.datetime | None = None) -> Board:
     """The per-grid table for `user` (None: everything, for the command line) below `prefix`."""
     at = at or timezone.now()
     today = timezone.localdate(at)
     types = list(OrderType.objects.all())
     measures: dict[str, dict[int, int]] = defaultdict(dict)
-    orders = _within(active_orders(today), user, prefix).order_by()
+    orders = within(active_orders(today), user, prefix).order_by()
     for row in orders.values("scope_path", "order_type_id").annotate(
         n=Count("person", distinct=True)
     ):
         grid = measures[split_path(row["scope_path"])[0]]
         grid[row["order_type_id"]] = grid.get(row["order_type_id"], 0) + row["n"]
-    counts = {kind: _per_grid(_within(qs, user, prefix)) for kind, qs in querysets(at).items()}
+    counts = {kind: per_grid(within(qs, user, prefix)) for kind, qs in querysets(at).items()}
     paths = set(measures) | {p for per in counts.values() for p in per}
-    areas = {a.path: a for a in Area.objects.filter(path__in=paths).select_related("parent")}
-    grid_leaders = leaders(LeaderAssignment.Role.GRID, area_id__in=[a.pk for a in areas.values()])
+    areas, grid_leaders = grids_with_leaders(paths)
     lines = []
     total = GridLine("", None)
     for path in sorted(paths, key=lambda p: (areas[p].code, p) if p in areas else ("~", p)):
@@ -215,7 +201,7 @@ def items(
     """The rows of one list (`kind` among KINDS) that `user` may see (or export: `action`),
     oldest first."""
     at = at or timezone.now()
-    qs = _within(querysets(at)[kind], user, prefix, action)
+    qs = within(querysets(at)[kind], user, prefix, action)
     if kind == "overdue":
         qs = qs.select_related(*(f"order__{r}" for r in ORDER_RELATED)).order_by("due_at", "pk")
     elif kind in ("unserved", "release"):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,8 +27,7 @@ from wangge.core.exports import XlsxColumn
 from wangge.core.mask import mask_name, mask_phone
 from wangge.core.scope import CHANGE, VIEW, covers, split_path
 from wangge.core.services import create_object, update_object
-from wangge.people.leaders import leaders
-from wangge.people.models import LeaderAssignment
+from wangge.people.leaders import grids_with_leaders, per_grid, within
 from wangge.places.models import Area, Building
 from wangge.workforce.models import Worker
 
@@ -70,14 +69,9 @@ def column_querysets(now: dt.datetime | None = None) -> dict[str, QuerySet]:
     }
 
 
-def _within(qs: QuerySet, user, prefix: str = "", action: str = VIEW) -> QuerySet:
-    qs = qs.for_user(user, action) if user is not None else qs
-    return qs.within(prefix) if prefix else qs
-
-
 def column(user, key: str, prefix: str = "", now: dt.datetime | None = None) -> QuerySet:
     """The requests of one column that `user` may see below `prefix`, most urgent first."""
-    qs = _within(column_querysets(now)[key], user, prefix)
+    qs = within(column_querysets(now)[key], user, prefix)
     qs = qs.select_related(
         "kind", "worker", "route", "household__building__estate", "household__unit"
     )
@@ -119,23 +113,15 @@ class GridLine:
         return self.counts.get("overdue", 0)
 
 
-def _per_grid(qs: QuerySet) -> dict[str, int]:
-    out: dict[str, int] = defaultdict(int)
-    for row in qs.order_by().values("scope_path").annotate(n=Count("pk")):
-        out[split_path(row["scope_path"])[0]] += row["n"]
-    return out
-
-
 def grid_lines(
     user, prefix: str = "", now: dt.datetime | None = None, keys: Iterable[str] = tuple(COLUMNS)
 ) -> tuple[list[GridLine], GridLine]:
     """One line per grid with requests in any of `keys` (counts per column, the grid leader),
     the grids with the most overdue first; and the total line."""
     qs = column_querysets(now)
-    counts = {key: _per_grid(_within(qs[key], user, prefix)) for key in keys}
+    counts = {key: per_grid(within(qs[key], user, prefix)) for key in keys}
     paths = {p for per in counts.values() for p in per}
-    areas = {a.path: a for a in Area.objects.filter(path__in=paths).select_related("parent")}
-    grid_leaders = leaders(LeaderAssignment.Role.GRID, area_id__in=[a.pk for a in areas.values()])
+    areas, grid_leaders = grids_with_leaders(paths)
     lines = []
     total = GridLine("", None)
     for path in paths:
@@ -222,8 +208,7 @@ def overdue_items(
         qs = qs.for_user(user, action)
     rows = list(qs)
     grids = {split_path(r.scope_path)[0] for r in rows}
-    areas = {a.path: a for a in Area.objects.filter(path__in=grids)}
-    grid_leaders = leaders(LeaderAssignment.Role.GRID, area_id__in=[a.pk for a in areas.values()])
+    areas, grid_leaders = grids_with_leaders(grids)
     rows.sort(key=lambda r: areas[g].code if (g := split_path(r.scope_path)[0]) in areas else "~")
     for r in rows:
         area = areas.get(split_path(r.scope_path)[0])
