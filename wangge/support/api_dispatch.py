@@ -20,6 +20,7 @@ from wangge.core.scope import CHANGE, VIEW, covers
 from wangge.places.api import PAGE, WRITE_RESPONSES, within_area
 from wangge.places.models import Area
 
+from . import services_board as board_svc
 from . import services_dispatch as svc
 from .models import DeliveryRoute, SupportRequest
 from .schemas_dispatch import AssignedOut, AssignIn, GridCountOut, RouteIn, RouteOut
@@ -78,13 +79,13 @@ def get_board(request, area: int | None = None):
         if found is None or not covers(user, found.path, VIEW):
             return []
         prefix = found.path
-    lines, _total = svc.grid_lines(user, prefix)
+    lines, _total = board_svc.grid_lines(user, prefix)
     return [
         {
             "area_id": line.area.pk if line.area else None,
             "name": str(line.label),
             "leader_name": line.leader_name,
-            **{key: line.counts.get(key, 0) for key in svc.COLUMNS},
+            **{key: line.counts.get(key, 0) for key in board_svc.COLUMNS},
         }
         for line in lines
     ]

@@ -16,7 +16,8 @@ Who may do what: filing, accepting, on the way, delivered and confirming need RE
 household (a volunteer at the door); closing and cancelling need CHANGE. A household confirms
 its own delivery from its public page (actor None). Each step is audited (ChangeLog).
 
-Assignment to a worker or a route is services_dispatch's.
+Assignment to a worker or a route is services_dispatch's; the board and the overdue lists are
+services_board's.
 """
 
 from __future__ import annotations

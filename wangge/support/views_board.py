@@ -26,6 +26,7 @@ from wangge.places.models import Area
 from wangge.places.paging import paginate
 from wangge.workforce.models import Worker
 
+from . import services_board as board_svc
 from . import services_dispatch as svc
 from .forms_dispatch import AssignForm
 from .models import DeliveryRoute, SupportRequest
@@ -91,14 +92,14 @@ def board(request: HttpRequest) -> HttpResponse:
     area = area_param(request)
     prefix = area.path if area else ""
     now = timezone.now()
-    lines, total = svc.grid_lines(user, prefix, now)
+    lines, total = board_svc.grid_lines(user, prefix, now)
     commander = area is None and commands_many_grids(user)
     show = request.GET.get("show", "")
-    if show and show not in svc.COLUMNS:
+    if show and show not in board_svc.COLUMNS:
         raise Http404
     if not show:
         show = "overdue" if commander and total.counts.get("overdue") else "new"
-    page = paginate(request, svc.column(user, show, prefix, now))
+    page = paginate(request, board_svc.column(user, show, prefix, now))
     rows = list(page.object_list)
     decorate(rows, now)
     attach_choices(user, rows)
@@ -106,7 +107,7 @@ def board(request: HttpRequest) -> HttpResponse:
         record_access(
             user,
             "view",
-            _("派单台：%(col)s") % {"col": svc.COLUMNS[show]},
+            _("派单台：%(col)s") % {"col": board_svc.COLUMNS[show]},
             fields="name_masked,address",
             rows=len(rows),
             scope_path=prefix,
@@ -117,10 +118,10 @@ def board(request: HttpRequest) -> HttpResponse:
         {
             "lines": lines,
             "total": total,
-            "columns": svc.COLUMNS,
+            "columns": board_svc.COLUMNS,
             "area": area,
             "show": show,
-            "show_label": svc.COLUMNS[show],
+            "show_label": board_svc.COLUMNS[show],
             "page": page,
             "rows": rows,
             "commander": commander,

@@ -15,7 +15,7 @@ from wangge.core.exports import xlsx_response
 from wangge.core.scope import EXPORT, VIEW, scope_paths
 from wangge.places.paging import paginate
 
-from . import services_dispatch as svc
+from . import services_board as svc
 from .views_board import area_param
 
 

@@ -18,6 +18,7 @@ from wangge.core.audit import record_access
 from wangge.places.api import area_path
 
 from . import services_hours as svc
+from . import services_left as left_svc
 from .models import Worker
 from .schemas_hours import HoursOut, LeftOut
 
@@ -96,8 +97,8 @@ def get_left(request, area: int | None = None):
     user = user_of(request)
     now = timezone.now()
     prefix = _prefix(area)
-    gaps = svc.understaffed(user, now=now, prefix=prefix) if prefix is not None else []
-    missing = svc.absent(user, now=now, prefix=prefix) if prefix is not None else []
+    gaps = left_svc.understaffed(user, now=now, prefix=prefix) if prefix is not None else []
+    missing = left_svc.absent(user, now=now, prefix=prefix) if prefix is not None else []
     if missing:
         record_access(user, "api", _("未到岗人员"), fields="name,phone_masked", rows=len(missing))
     return {

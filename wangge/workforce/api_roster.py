@@ -21,6 +21,7 @@ from wangge.api.access import user_of
 from wangge.core.scope import CHANGE, VIEW, covers, scope_paths
 from wangge.places.api import PAGE, WRITE_RESPONSES, within_area
 
+from . import services_checkin as checkin
 from . import services_roster as svc
 from .models import Assignment, Shift, Worker
 from .schemas_roster import AssignIn, AssignmentOut, CheckIn, ShiftOut
@@ -91,7 +92,7 @@ def _assignment(request, assignment_id: int) -> Assignment:
 )
 def post_check_in(request, assignment_id: int, payload: CheckIn):
     a = _assignment(request, assignment_id)
-    a, created = svc.record_check_in(
+    a, created = checkin.record_check_in(
         a, actor=user_of(request), at=payload.at, client_uuid=payload.client_uuid
     )
     return Status(201 if created else 200, _fresh(a.pk))
@@ -104,7 +105,7 @@ def post_check_in(request, assignment_id: int, payload: CheckIn):
 )
 def post_check_out(request, assignment_id: int, payload: CheckIn):
     a = _assignment(request, assignment_id)
-    a, created = svc.record_check_out(
+    a, created = checkin.record_check_out(
         a, actor=user_of(request), at=payload.at, client_uuid=payload.client_uuid
     )
     return Status(201 if created else 200, _fresh(a.pk))

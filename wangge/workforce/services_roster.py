@@ -1,6 +1,5 @@
-"""The roster (排班): posts that need people, their shifts, who is on each shift, the proposal
-that fills a day's open places from the available workers, publishing, and the check-in and
-check-out at the post.
+"""The roster (排班): who is on each shift, the proposal that fills a day's open places from
+the available workers, and publishing. Posts and their shifts are made in services_posts.
 
 Rules:
 - a worker on a shift is active (在册), green (健康绿码) and belongs to the post's area line
@@ -11,16 +10,12 @@ Rules:
 - `propose` fills the open places of a day's shifts, preferring workers whose skills match
   the post's, then those with the fewest hours this week; it never double-books, and says what
   it could not fill;
-- check-in and check-out are the worker's own (or recorded for them by someone who may change
-  the roster), on a published shift, from 30 minutes before the start; each carries the
-  phone's UUID, and a retry returns the first result.
+Check-in and check-out at the post are in services_checkin.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -33,13 +28,11 @@ from django.utils.translation import gettext as _
 from wangge.core.audit import record_change, snapshot
 from wangge.core.models import ChangeLog
 from wangge.core.scope import CHANGE, VIEW, covers
-from wangge.core.services import create_object, delete_object, update_object
+from wangge.core.services import create_object, delete_object
 
 from .models import Assignment, Post, Shift, Worker
 
 DEFAULT_REST_HOURS = 8
-EARLY_CHECK_IN = dt.timedelta(minutes=30)
-MAX_SHIFTS_AT_ONCE = 48
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -75,136 +68,7 @@ def _require(user, path: str, action: str = CHANGE) -> None:
         raise PermissionDenied
 
 
-# --- posts ------------------------------------------------------------------------------------
-
-
-def _check_post_links(post: Post) -> None:
-    errors: dict[str, list[str]] = {}
-    for name, label in (
-        ("checkpoint", _("卡口")),
-        ("sampling_point", _("采样点")),
-        ("site", _("隔离点")),
-    ):
-        linked = getattr(post, name)
-        if linked is not None and not same_line(linked.scope_path, post.area.path):
-            errors[name] = [
-                _("所选%(what)s不在岗位所属区域内") % {"what": label},
-            ]
-    if errors:
-        raise ValidationError(errors)
-
-
-def create_post(*, actor, **data) -> Post:
-    post = Post(**data)
-    if post.area_id is None:
-        raise ValidationError({"area": [_("请选择所属区域")]})
-    _require(actor, post.area.path)
-    if not (post.name or "").strip():
-        raise ValidationError({"name": [_("请填写岗位名称")]})
-    post.name = post.name.strip()
-    _check_post_links(post)
-    with transaction.atomic():
-        create_object(post, actor=actor)
-    return post
-
-
-def update_post(post: Post, data: dict, *, actor) -> bool:
-    _require(actor, post.scope_path)
-    if "area" in data:
-        _require(actor, data["area"].path)
-    if "name" in data:
-        data["name"] = (data["name"] or "").strip()
-        if not data["name"]:
-            raise ValidationError({"name": [_("请填写岗位名称")]})
-    probe = copy.copy(post)
-    for key, value in data.items():
-        setattr(probe, key, value)
-    _check_post_links(probe)
-    with transaction.atomic():
-        changed = update_object(post, data, actor=actor)
-        _require(actor, post.scope_path)  # still where the actor may change it
-    return changed
-
-
 # --- shifts -----------------------------------------------------------------------------------
-
-
-def slot_times(
-    day: dt.date, starts: dt.time, ends: dt.time, slot_hours: int = 0
-) -> list[tuple[dt.datetime, dt.datetime]]:
-    """The time slots from `starts` to `ends` on `day` (an end at or before the start ends the
-    next day: 00:00–00:00 is the whole day), cut in `slot_hours` pieces (0: one slot)."""
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(day, starts, tzinfo=tz)
-    end = dt.datetime.combine(day, ends, tzinfo=tz)
-    if end <= start:
-        end += dt.timedelta(days=1)
-    if not slot_hours:
-        return [(start, end)]
-    step = dt.timedelta(hours=slot_hours)
-    slots = []
-    at = start
-    while at < end:
-        slots.append((at, min(at + step, end)))
-        at += step
-    return slots
-
-
-def create_shifts(
-    post: Post,
-    *,
-    actor,
-    day: dt.date,
-    starts: dt.time,
-    ends: dt.time,
-    slot_hours: int = 0,
-    needed: int | None = None,
-) -> list[Shift]:
-    """One shift, or a run of shifts (a day cut in 6-hour shifts: "24小时换岗不脱岗")."""
-    _require(actor, post.scope_path)
-    if not post.active:
-        raise ValidationError(_("岗位已停用，不能再排班"))
-    needed = post.headcount if needed is None else needed
-    if needed < 1:
-        raise ValidationError({"needed": [_("需要人数至少为 1")]})
-    slots = slot_times(day, starts, ends, slot_hours)
-    if len(slots) > MAX_SHIFTS_AT_ONCE:
-        raise ValidationError(
-            {"slot_hours": [_("一次最多生成 %(n)s 个班次") % {"n": MAX_SHIFTS_AT_ONCE}]}
-        )
-    existing = Shift.objects.filter(post=post)
-    clashes = [(s, e) for s, e in slots if existing.filter(starts_at=s, ends_at=e).exists()]
-    if clashes:
-        s, e = clashes[0]
-        raise ValidationError(
-            _("该岗位已有 %(start)s–%(end)s 的班次，请勿重复创建")
-            % {
-                "start": timezone.localtime(s).strftime("%m-%d %H:%M"),
-                "end": timezone.localtime(e).strftime("%H:%M"),
-            }
-        )
-    with transaction.atomic():
-        return [
-            create_object(Shift(post=post, starts_at=s, ends_at=e, needed=needed), actor=actor)
-            for s, e in slots
-        ]
-
-
-def update_shift_needed(shift: Shift, needed: int, *, actor) -> bool:
-    _require(actor, shift.scope_path)
-    if needed < 1:
-        raise ValidationError({"needed": [_("需要人数至少为 1")]})
-    return update_object(shift, {"needed": needed}, actor=actor)
-
-
-def delete_shift(shift: Shift, *, actor) -> None:
-    _require(actor, shift.scope_path)
-    if shift.assignments.filter(checked_in_at__isnull=False).exists():
-        raise ValidationError(_("已有人员签到的班次不能删除"))
-    with transaction.atomic():
-        for a in list(shift.assignments.all()):
-            delete_object(a, actor=actor)
-        delete_object(shift, actor=actor)
 
 
 def shifts_of_day(day: dt.date):
@@ -449,110 +313,6 @@ def publish(user, day: dt.date, *, area=None) -> int:
             record_change(user, ChangeLog.Action.UPDATE, shift, before, snapshot(shift))
             count += 1
     return count
-
-
-# --- check-in and check-out -------------------------------------------------------------------
-
-
-def may_check(user, assignment: Assignment) -> bool:
-    """The worker themselves, or someone who may change the roster of the shift."""
-    own = assignment.worker.user_id is not None and assignment.worker.user_id == getattr(
-        user, "pk", None
-    )
-    return own or covers(user, assignment.scope_path, CHANGE)
-
-
-def _replay(field_name: str, assignment: Assignment, client_uuid) -> Assignment | None:
-    if client_uuid is None:
-        return None
-    first = Assignment.objects.filter(**{field_name: client_uuid}).first()
-    if first is None:
-        return None
-    if first.pk != assignment.pk:
-        raise ValidationError({"client_uuid": [_("该 client_uuid 已被使用")]})
-    return first
-
-
-def record_check_in(
-    assignment: Assignment, *, actor, at: dt.datetime | None = None, client_uuid=None
-) -> tuple[Assignment, bool]:
-    """Check in; returns (assignment, whether this call recorded it)."""
-    if not may_check(actor, assignment):
-        raise PermissionDenied
-    client_uuid = uuid.UUID(str(client_uuid)) if client_uuid else None
-    with transaction.atomic():
-        a = (
-            Assignment.objects.select_for_update()
-            .select_related("shift__post", "worker")
-            .get(pk=assignment.pk)
-        )
-        first = _replay("check_in_uuid", a, client_uuid)
-        if first is not None or a.checked_in_at is not None:
-            return a, False
-        now = timezone.now()
-        at = at or now
-        shift = a.shift
-        if shift.published_at is None:
-            raise ValidationError(_("班次尚未发布，暂不能签到"))
-        if at < shift.starts_at - EARLY_CHECK_IN:
-            raise ValidationError(
-                _("班次 %(start)s 开始，最早可提前 30 分钟签到")
-                % {"start": timezone.localtime(shift.starts_at).strftime("%m-%d %H:%M")}
-            )
-        if at >= shift.ends_at:
-            raise ValidationError(_("班次已结束，不能再签到"))
-        if at > now + dt.timedelta(minutes=5):
-            raise ValidationError({"at": [_("签到时间不能晚于当前时间")]})
-        before = snapshot(a)
-        a.checked_in_at = at
-        a.check_in_uuid = client_uuid
-        a.save(update_fields=["checked_in_at", "check_in_uuid"])
-        record_change(actor, ChangeLog.Action.UPDATE, a, before, snapshot(a))
-        return a, True
-
-
-def record_check_out(
-    assignment: Assignment, *, actor, at: dt.datetime | None = None, client_uuid=None
-) -> tuple[Assignment, bool]:
-    """Check out; returns (assignment, whether this call recorded it)."""
-    if not may_check(actor, assignment):
-        raise PermissionDenied
-    client_uuid = uuid.UUID(str(client_uuid)) if client_uuid else None
-    with transaction.atomic():
-        a = (
-            Assignment.objects.select_for_update()
-            .select_related("shift__post", "worker")
-            .get(pk=assignment.pk)
-        )
-        first = _replay("check_out_uuid", a, client_uuid)
-        if first is not None or a.checked_out_at is not None:
-            return a, False
-        if a.checked_in_at is None:
-            raise ValidationError(_("尚未签到，不能签退"))
-        now = timezone.now()
-        at = at or now
-        if at < a.checked_in_at:
-            raise ValidationError({"at": [_("签退时间不能早于签到时间")]})
-        if at > now + dt.timedelta(minutes=5):
-            raise ValidationError({"at": [_("签退时间不能晚于当前时间")]})
-        before = snapshot(a)
-        a.checked_out_at = at
-        a.check_out_uuid = client_uuid
-        a.save(update_fields=["checked_out_at", "check_out_uuid"])
-        record_change(actor, ChangeLog.Action.UPDATE, a, before, snapshot(a))
-        return a, True
-
-
-def check_in(
-    assignment: Assignment, *, actor, at: dt.datetime | None = None, client_uuid=None
-) -> Assignment:
-    return record_check_in(assignment, actor=actor, at=at, client_uuid=client_uuid)[0]
-
-
-def check_out(
-    assignment: Assignment, *, actor, at: dt.datetime | None = None, client_uuid=None
-) -> Assignment:
-    return record_check_out(assignment, actor=actor, at=at, client_uuid=client_uuid)[0]
 
 
 def pick_list(user, shift: Shift, rest_hours: int = DEFAULT_REST_HOURS) -> list[Worker]:

@@ -28,6 +28,9 @@ urlpatterns: list = [
     path("recruitments/new/", views_recruitment.recruitment_create, name="recruitment_create"),
     path("recruitments/<int:pk>/", views_recruitment.recruitment_detail, name="recruitment_detail"),
     path(
+        "recruitments/<int:pk>/edit/", views_recruitment.recruitment_edit, name="recruitment_edit"
+    ),
+    path(
         "recruitments/<int:pk>/poster/",
         views_recruitment.recruitment_poster,
         name="recruitment_poster",

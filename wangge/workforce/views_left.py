@@ -17,7 +17,7 @@ from wangge.core.audit import record_access
 from wangge.core.exports import xlsx_response
 from wangge.core.scope import EXPORT, scope_paths
 
-from . import services_hours as svc
+from . import services_left as svc
 from .views_hours import area_of
 
 WHAT = {

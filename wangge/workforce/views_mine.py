@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from wangge.core.scope import CHANGE, scope_paths
 
+from . import services_checkin as checkins
 from . import services_roster as svc
 from .models import Assignment, Worker
 
@@ -37,7 +38,7 @@ def assignment_state(a: Assignment, now: dt.datetime) -> str:
         return "on"
     if now >= a.shift.ends_at:
         return "missed"
-    if now >= a.shift.starts_at - svc.EARLY_CHECK_IN:
+    if now >= a.shift.starts_at - checkins.EARLY_CHECK_IN:
         return "ready"
     return "later"
 
@@ -93,14 +94,14 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
         client_uuid = None
     try:
         if action == "in":
-            a, created = svc.record_check_in(assignment, actor=user, client_uuid=client_uuid)
+            a, created = checkins.record_check_in(assignment, actor=user, client_uuid=client_uuid)
             at = timezone.localtime(a.checked_in_at).strftime("%H:%M")
             if created:
                 messages.success(request, _("签到成功，到岗时间 %(at)s") % {"at": at})
             else:
                 messages.info(request, _("已于 %(at)s 签到，无需重复签到") % {"at": at})
         elif action == "out":
-            a, created = svc.record_check_out(assignment, actor=user, client_uuid=client_uuid)
+            a, created = checkins.record_check_out(assignment, actor=user, client_uuid=client_uuid)
             at = timezone.localtime(a.checked_out_at).strftime("%H:%M")
             if created:
                 messages.success(request, _("签退成功，离岗时间 %(at)s，辛苦了！") % {"at": at})

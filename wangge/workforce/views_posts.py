@@ -23,7 +23,7 @@ from wangge.people.forms import add_service_errors
 from wangge.places.models import Area
 from wangge.places.paging import paginate
 
-from . import services_roster as svc
+from . import services_posts as svc
 from .forms_roster import PostForm, ShiftsForm
 from .models import Post, Shift, Worker
 

@@ -18,10 +18,11 @@ from django.views.decorators.http import require_http_methods
 
 from wangge.core import ratelimit
 from wangge.core.mask import mask_name, mask_phone
+from wangge.core.normalize import normalize_name
 from wangge.core.ratelimit import client_ip, public_channel, too_many
 from wangge.people.forms import add_service_errors
 
-from . import services
+from . import services_recruitment as svc
 from .forms import SignUpForm
 from .models import Recruitment
 from .views_workers import skill_labels
@@ -31,7 +32,7 @@ PER_RECRUITMENT = 600
 
 
 def recruitment_from_token(token: str) -> Recruitment:
-    pk = services.recruitment_id_from_token(token)
+    pk = svc.recruitment_id_from_token(token)
     if pk is None:
         raise Http404
     try:
@@ -45,13 +46,13 @@ def recruitment_from_token(token: str) -> Recruitment:
 @require_http_methods(["GET", "POST"])
 def public_signup(request, token: str):
     rec = recruitment_from_token(token)
-    accepting = services.accepting(rec)
+    accepting = svc.accepting(rec)
     context = {
         "token": token,
         "rec": rec,
         "posts": list(rec.posts.filter(active=True).only("name", "place")),
         "skills": skill_labels(rec.skills),
-        "still_needed": services.still_needed(rec),
+        "still_needed": svc.still_needed(rec),
         "accepting": accepting,
     }
     form = SignUpForm(request.POST if request.method == "POST" and accepting else None)
@@ -67,7 +68,7 @@ def public_signup(request, token: str):
             data = form.cleaned_data
             try:
                 with public_channel():
-                    signup, _created = services.sign_up(
+                    signup, _created = svc.sign_up(
                         rec,
                         name=data["name"],
                         phone=data["phone"],
@@ -81,7 +82,7 @@ def public_signup(request, token: str):
                 add_service_errors(form, exc)
             else:
                 context["typed"] = {
-                    "name": mask_name(services.normalize_name(data["name"])),
+                    "name": mask_name(normalize_name(data["name"])),
                     "phone": mask_phone(signup.phone),
                 }
                 return render(request, "workforce/registry/public_thanks.html", context)

@@ -22,7 +22,7 @@ from wangge.core.scope import CHANGE, VIEW, covers, scope_paths
 from wangge.people.forms import add_service_errors
 from wangge.places.paging import paginate
 
-from . import services
+from . import services_recruitment as svc
 from .forms import DecideForm, RecruitmentForm
 from .models import Recruitment, SignUp
 from .views_workers import skill_labels
@@ -50,7 +50,7 @@ def recruitment_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, qs.order_by("-starts_at", "-pk"))
     page.object_list = rows = list(page.object_list)
     for r in rows:
-        r.accepting = services.accepting(r, now)
+        r.accepting = svc.accepting(r, now)
         r.still_needed = max(r.needed - r.n_approved, 0)
     return render(
         request,
@@ -67,7 +67,7 @@ def recruitment_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            rec = services.create_recruitment(
+            rec = svc.create_recruitment(
                 actor=request.user, area=data.pop("area"), posts=data.pop("posts"), **data
             )
         except PermissionDenied as exc:
@@ -78,6 +78,37 @@ def recruitment_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已发布招募：%(t)s") % {"t": rec.title})
             return redirect("workforce:recruitment_detail", rec.pk)
     return render(request, "workforce/registry/recruitment_form.html", {"form": form})
+
+
+@login_required
+def recruitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a published recruitment (times, posts, number needed…); its sign-ups stay."""
+    rec = _recruitment(request, pk)
+    if not covers(request.user, rec.scope_path, CHANGE):
+        raise PermissionDenied
+    initial = {
+        "title": rec.title,
+        "area": rec.area,
+        "description": rec.description,
+        "posts": list(rec.posts.all()),
+        "starts_at": timezone.localtime(rec.starts_at),
+        "ends_at": timezone.localtime(rec.ends_at),
+        "needed": rec.needed,
+        "skills": rec.skills,
+    }
+    form = RecruitmentForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            svc.update_recruitment(rec, data, actor=request.user, posts=data.pop("posts"))
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存招募：%(t)s") % {"t": rec.title})
+            return redirect("workforce:recruitment_detail", rec.pk)
+    return render(request, "workforce/registry/recruitment_form.html", {"form": form, "rec": rec})
 
 
 def _recruitment(request: HttpRequest, pk: int) -> Recruitment:
@@ -98,7 +129,7 @@ def recruitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if action not in ("close", "reopen"):
             raise Http404
         try:
-            services.close_recruitment(rec, actor=request.user, open=action == "reopen")
+            svc.close_recruitment(rec, actor=request.user, open=action == "reopen")
         except ValidationError as exc:
             for m in exc.messages:
                 messages.error(request, m)
@@ -143,12 +174,10 @@ def recruitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": counts,
             "approved": approved,
             "still_needed": max(rec.needed - approved, 0),
-            "accepting": services.accepting(rec),
+            "accepting": svc.accepting(rec),
             "can_change": can_change,
             "reveal": reveal,
-            "public_url": reverse(
-                "workforce:public_signup", args=[services.recruitment_token(rec)]
-            ),
+            "public_url": reverse("workforce:public_signup", args=[svc.recruitment_token(rec)]),
         },
     )
 
@@ -157,7 +186,7 @@ def recruitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def recruitment_poster(request: HttpRequest, pk: int) -> HttpResponse:
     rec = _recruitment(request, pk)
     url = request.build_absolute_uri(
-        reverse("workforce:public_signup", args=[services.recruitment_token(rec)])
+        reverse("workforce:public_signup", args=[svc.recruitment_token(rec)])
     )
     return render(
         request,
@@ -166,7 +195,7 @@ def recruitment_poster(request: HttpRequest, pk: int) -> HttpResponse:
             "rec": rec,
             "posts": rec.posts.all(),
             "skills": skill_labels(rec.skills),
-            "still_needed": services.still_needed(rec),
+            "still_needed": svc.still_needed(rec),
             "qr": qr_svg(url),
             "url": url,
         },
@@ -188,12 +217,12 @@ def signup_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     try:
         if form.cleaned_data["action"] == "approve":
-            worker = services.approve(signup, actor=request.user)
+            worker = svc.approve(signup, actor=request.user)
             messages.success(
                 request, _("已通过 %(name)s 的报名，已登记为志愿者") % {"name": worker.name}
             )
         else:
-            services.decline(signup, actor=request.user, reason=form.cleaned_data["reason"])
+            svc.decline(signup, actor=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("已标记 %(name)s 的报名为未通过") % {"name": signup.name})
     except PermissionDenied as exc:
         raise Http404 from exc

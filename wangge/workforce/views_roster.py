@@ -24,6 +24,7 @@ from wangge.core.mask import mask_phone
 from wangge.core.scope import CHANGE, VIEW, covers, scope_paths
 from wangge.places.models import Area
 
+from . import services_posts as posts_svc
 from . import services_roster as svc
 from .models import Assignment, Post, Shift, Worker
 from .views_posts import decorate_shift, skill_names
@@ -182,7 +183,7 @@ def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     request, _("已将 %(name)s 移出本班次") % {"name": assignment.worker.name}
                 )
             elif action == "delete":
-                svc.delete_shift(shift, actor=user)
+                posts_svc.delete_shift(shift, actor=user)
                 messages.success(request, _("已删除班次"))
                 return redirect(_roster_url(day, None))
             else:

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from wangge.core.models import ChangeLog
+from wangge.support import services_board as board_svc
 from wangge.support import services_dispatch as svc
 from wangge.support.models import SupportRequest
 from wangge.workforce.models import Worker
@@ -134,8 +135,8 @@ def test_overdue_per_grid_equals_the_list(world, workers):
     make_request(world.h2_101, due_in_minutes=-5, status="accepted")
     make_request(world.h201, due_in_minutes=30)  # not yet due
     make_request(world.h201, due_in_minutes=-30, status="delivered")  # done
-    lines, total = svc.grid_lines(world.users.commander, keys=("overdue",))
-    items = list(svc.overdue_items(world.users.commander))
+    lines, total = board_svc.grid_lines(world.users.commander, keys=("overdue",))
+    items = list(board_svc.overdue_items(world.users.commander))
     assert total.overdue == len(items) == 3
     per_grid = {line.label: line.overdue for line in lines}
     assert per_grid == {"第一网格": 2, "第二网格": 1}
@@ -147,5 +148,5 @@ def test_overdue_per_grid_equals_the_list(world, workers):
     assert by_grid == per_grid
     assert {i.name for i in items} == {"张*", "王*", "刘*"}
     assert any("胰岛素" in i.detail for i in items)
-    assert list(svc.overdue_items(world.users.outsider)) == []
-    assert svc.overdue(world.users.grid_leader).count() == 2
+    assert list(board_svc.overdue_items(world.users.outsider)) == []
+    assert board_svc.overdue(world.users.grid_leader).count() == 2

@@ -183,3 +183,36 @@ def test_outsider_sees_nothing(world, client_for):
     r = c.post(reverse("support:request_action", args=[req.pk]), {"action": "accept"})
     assert r.status_code == 404
     assert list(c.get(reverse("support:request_list")).context["rows"]) == []
+
+
+def _sheet(response) -> list[list]:
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
+    return book.get_sheet_by_index(0).to_python()
+
+
+def test_export_is_filtered_unmasked_logged_and_scoped(world, client_for):
+    leader = world.users.grid_leader
+    med = medicine(world.h101, leader)
+    groceries(world.h201, leader)
+    r = client_for(leader).get(
+        reverse("support:request_list"), {"kind": "medicine", "format": "xlsx"}
+    )
+    assert r.status_code == 200
+    rows = _sheet(r)
+    cells = [str(c) for row in rows for c in row]
+    assert any(str(med.pk) == c.removesuffix(".0") for c in cells)
+    assert "张伟" in cells and med.household.phone in cells  # unmasked in the file
+    assert not any(world.h201.householder_name == c for c in cells)  # filtered out
+    log = AccessLog.objects.get(kind="export")
+    assert log.actor == leader and log.rows == 1
+    outsider = client_for(world.users.outsider).get(
+        reverse("support:request_list"), {"format": "xlsx"}
+    )
+    assert outsider.status_code == 200
+    assert len(_sheet(outsider)) <= 2  # title and header only: nothing of another street
+    volunteer = client_for(world.users.volunteer).get(
+        reverse("support:request_list"), {"format": "xlsx"}
+    )
+    assert volunteer.status_code == 404  # no right to export

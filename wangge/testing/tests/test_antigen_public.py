@@ -137,3 +137,10 @@ def test_flood_from_one_ip_gets_429(world, monkeypatch):
     assert not AntigenResult.objects.filter(person=world.liu).exists()
     other_ip = Client(REMOTE_ADDR="10.9.9.9")
     assert other_ip.post(url_for(world.h2_101), {f"p{world.liu.pk}": "negative"}).status_code == 200
+
+
+def test_page_leads_to_the_households_own_support_page(world):
+    body = Client().get(url_for(world.h101)).content.decode()
+    own = reverse("support:public_household", args=[household_token(world.h101)])
+    assert f'href="{own}"' in body
+    assert Client().get(own).status_code == 200

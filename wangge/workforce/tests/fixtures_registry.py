@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from wangge.workforce import services
+from wangge.workforce import services_recruitment
 
 
 @pytest.fixture
 def recruitment(world):
     now = timezone.now()
-    return services.create_recruitment(
+    return services_recruitment.create_recruitment(
         actor=world.users.commander,
         area=world.community,
         title="今天核酸采样严重缺人",
@@ -28,4 +28,6 @@ def recruitment(world):
 def join_url(recruitment):
     from django.urls import reverse
 
-    return reverse("workforce:public_signup", args=[services.recruitment_token(recruitment)])
+    return reverse(
+        "workforce:public_signup", args=[services_recruitment.recruitment_token(recruitment)]
+    )

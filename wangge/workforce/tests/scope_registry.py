@@ -18,6 +18,7 @@ OBJECT_ARGS: dict = {
     "workforce:organization_edit": lambda w, x: {"pk": x["registry_org"].pk},
     "workforce:recruitment_detail": lambda w, x: {"pk": x["registry_recruitment"].pk},
     "workforce:recruitment_poster": lambda w, x: {"pk": x["registry_recruitment"].pk},
+    "workforce:recruitment_edit": lambda w, x: {"pk": x["registry_recruitment"].pk},
     "workforce:signup_decide": lambda w, x: {"pk": x["registry_signup"].pk},
     "workforce:public_signup": lambda w, x: {
         "token": f"{x['registry_recruitment'].pk}:AAAAAAAAAAAAAAAAAAAAAAAAAAA"
@@ -45,7 +46,7 @@ API_FILTERS: dict = {}
 
 
 def extra(world) -> dict:
-    from wangge.workforce import services
+    from wangge.workforce import services, services_recruitment
     from wangge.workforce.models import Worker
 
     actor = world.users.commander
@@ -63,7 +64,7 @@ def extra(world) -> dict:
         estate=world.estate,
     )
     now = timezone.now()
-    rec = services.create_recruitment(
+    rec = services_recruitment.create_recruitment(
         actor=actor,
         area=world.community,
         title="今天核酸采样严重缺人",
@@ -71,7 +72,7 @@ def extra(world) -> dict:
         ends_at=now + dt.timedelta(hours=8),
         needed=5,
     )
-    signup, _ = services.sign_up(
+    signup, _ = services_recruitment.sign_up(
         rec, name=world.zhang.name, phone=world.zhang.phone, healthy=True, skills=["sampling"]
     )
     return {

@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 
 from wangge.workforce import services_hours as svc
+from wangge.workforce import services_left as left_svc
 from wangge.workforce.models import Assignment, Post, Worker
 from wangge.workforce.tests.fixtures_hours import DAY1, DAY2, assign, at, build, shift
 
@@ -138,7 +139,7 @@ def left(world, roster):
 
 def test_understaffed_now_and_next_24_hours(world, roster, left):
     running, soon, far, draft, _fresh = left
-    gaps = svc.understaffed(world.users.commander, now=NOW)
+    gaps = left_svc.understaffed(world.users.commander, now=NOW)
     # Not `far` (beyond 24 h), not the draft, not s3 (full); s4 tomorrow 08:00 is short of one.
     assert [g.shift for g in gaps] == [running, soon, roster.s4]
     first, second, _s4 = gaps
@@ -147,14 +148,14 @@ def test_understaffed_now_and_next_24_hours(world, roster, left):
     assert first.grid == "第一网格"
     assert (first.leader_name, first.leader_phone) == ("赵网格", "13700000001")
     assert "缺 2 人" in second.line()[5]
-    assert svc.understaffed(world.users.outsider, now=NOW) == []
+    assert left_svc.understaffed(world.users.outsider, now=NOW) == []
     roster.gate.active = False
     roster.gate.save()
-    assert [g.shift for g in svc.understaffed(world.users.commander, now=NOW)] == [roster.s4]
+    assert [g.shift for g in left_svc.understaffed(world.users.commander, now=NOW)] == [roster.s4]
 
 
 def test_absent_after_fifteen_minutes(world, roster, left):
-    missing = svc.absent(world.users.commander, now=NOW)
+    missing = left_svc.absent(world.users.commander, now=NOW)
     # 赵社工 on s3 (started 20 minutes ago); 李干部 on the 08:10 shift is still within grace.
     assert [a.assignment for a in missing] == [roster.zhao_s3]
     a = missing[0]
@@ -162,14 +163,14 @@ def test_absent_after_fifteen_minutes(world, roster, left):
     assert (a.leader_name, a.leader_phone) == ("赵网格", "13700000001")
     line = a.line()
     assert "赵社工" in line[5] and "13611110004" not in line
-    later = svc.absent(world.users.commander, now=at(DAY2, "08:30"))
+    later = left_svc.absent(world.users.commander, now=at(DAY2, "08:30"))
     assert {x.worker.name for x in later} == {"赵社工", "李干部"}
-    assert svc.absent(world.users.commander, now=at(DAY2, "16:00")) == []
-    assert svc.absent(world.users.outsider, now=NOW) == []
+    assert left_svc.absent(world.users.commander, now=at(DAY2, "16:00")) == []
+    assert left_svc.absent(world.users.outsider, now=NOW) == []
 
 
 def test_leader_falls_back_to_the_street_leader(world, roster):
     post = Post.objects.create(name="街道专班", kind="site", area=world.community)
     s = shift(post, NOW - dt.timedelta(hours=1), NOW + dt.timedelta(hours=3), needed=2)
-    gap = [g for g in svc.understaffed(world.users.commander, now=NOW) if g.shift == s][0]
+    gap = [g for g in left_svc.understaffed(world.users.commander, now=NOW) if g.shift == s][0]
     assert (gap.leader_name, gap.leader_phone) == ("周街长", "13700000004")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from wangge.accounts.models import RoleAssignment, User
 from wangge.core.models import ChangeLog
 from wangge.core.scope import RECORD, covers
-from wangge.workforce import services
+from wangge.workforce import services, services_recruitment
 from wangge.workforce.models import SignUp, Worker
 
 from .fixtures_registry import join_url, recruitment  # noqa: F401
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def _sign(rec, **kw):
     data = {"name": "赵志愿", "phone": "139 0000 8888", "healthy": True, "skills": ["sampling"]}
     data.update(kw)
-    return services.sign_up(rec, **data)
+    return services_recruitment.sign_up(rec, **data)
 
 
 def test_create_worker_normalises_and_refuses_duplicates(world):
@@ -90,10 +90,10 @@ def test_sign_up_is_idempotent_per_phone_and_uuid(recruitment):  # noqa: F811
 
 
 def test_sign_up_refused_when_closed_or_ended(world, recruitment):  # noqa: F811
-    services.close_recruitment(recruitment, actor=world.users.commander)
+    services_recruitment.close_recruitment(recruitment, actor=world.users.commander)
     with pytest.raises(ValidationError):
         _sign(recruitment)
-    services.close_recruitment(recruitment, actor=world.users.commander, open=True)
+    services_recruitment.close_recruitment(recruitment, actor=world.users.commander, open=True)
     later = timezone.now() + dt.timedelta(hours=9)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(timezone, "now", lambda: later)
@@ -103,7 +103,7 @@ def test_sign_up_refused_when_closed_or_ended(world, recruitment):  # noqa: F811
 
 def test_approve_creates_one_worker_and_twice_is_refused(world, recruitment):  # noqa: F811
     signup, _ = _sign(recruitment)
-    worker = services.approve(signup, actor=world.users.commander)
+    worker = services_recruitment.approve(signup, actor=world.users.commander)
     assert worker.kind == Worker.Kind.VOLUNTEER
     assert worker.area == world.community and worker.status == Worker.Status.ACTIVE
     assert worker.skills == ["sampling"]
@@ -111,11 +111,11 @@ def test_approve_creates_one_worker_and_twice_is_refused(world, recruitment):  #
     assert signup.status == SignUp.Status.APPROVED and signup.worker == worker
     assert signup.decided_by == world.users.commander
     with pytest.raises(ValidationError):
-        services.approve(signup, actor=world.users.commander)
+        services_recruitment.approve(signup, actor=world.users.commander)
     with pytest.raises(ValidationError):
-        services.decline(signup, actor=world.users.commander, reason="重复")
+        services_recruitment.decline(signup, actor=world.users.commander, reason="重复")
     assert Worker.objects.count() == 1
-    assert services.still_needed(recruitment) == 2
+    assert services_recruitment.still_needed(recruitment) == 2
 
 
 def test_approve_links_an_existing_worker(world, recruitment):  # noqa: F811
@@ -129,7 +129,7 @@ def test_approve_links_an_existing_worker(world, recruitment):  # noqa: F811
         skills=["driver"],
     )
     signup, _ = _sign(recruitment)
-    worker = services.approve(signup, actor=world.users.commander)
+    worker = services_recruitment.approve(signup, actor=world.users.commander)
     assert worker.pk == existing.pk
     worker.refresh_from_db()
     assert worker.status == Worker.Status.ACTIVE and set(worker.skills) == {"driver", "sampling"}
@@ -139,13 +139,13 @@ def test_approve_links_an_existing_worker(world, recruitment):  # noqa: F811
 def test_decide_needs_scope_and_a_reason(world, recruitment):  # noqa: F811
     signup, _ = _sign(recruitment)
     with pytest.raises(PermissionDenied):
-        services.approve(signup, actor=world.users.outsider)
+        services_recruitment.approve(signup, actor=world.users.outsider)
     with pytest.raises(PermissionDenied):  # a grid leader's scope is below the community
-        services.approve(signup, actor=world.users.grid_leader)
+        services_recruitment.approve(signup, actor=world.users.grid_leader)
     with pytest.raises(ValidationError) as e:
-        services.decline(signup, actor=world.users.commander, reason=" ")
+        services_recruitment.decline(signup, actor=world.users.commander, reason=" ")
     assert "reason" in e.value.message_dict
-    services.decline(signup, actor=world.users.commander, reason="年龄不符合要求")
+    services_recruitment.decline(signup, actor=world.users.commander, reason="年龄不符合要求")
     signup.refresh_from_db()
     assert signup.status == SignUp.Status.DECLINED and signup.decline_reason
     assert not Worker.objects.exists()

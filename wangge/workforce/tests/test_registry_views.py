@@ -12,7 +12,7 @@ from django.urls import reverse
 from wangge.accounts.models import ApiToken
 from wangge.api.tests.helpers import ApiClient
 from wangge.core.models import AccessLog
-from wangge.workforce import services
+from wangge.workforce import services, services_recruitment
 from wangge.workforce.models import SignUp, Worker
 
 from .fixtures_registry import join_url, recruitment  # noqa: F401
@@ -114,7 +114,7 @@ def test_worker_link_needs_manage(world, worker, client_for):
 
 
 def test_public_signup_page(world, recruitment, join_url, client_for):  # noqa: F811
-    services.sign_up(recruitment, name="李娜", phone=world.li.phone, healthy=True)
+    services_recruitment.sign_up(recruitment, name="李娜", phone=world.li.phone, healthy=True)
     c = client_for(world.users.nobody)
     c.logout()
     page = c.get(join_url)
@@ -143,7 +143,7 @@ def test_public_signup_page(world, recruitment, join_url, client_for):  # noqa: 
     )
     assert "李娜" not in r.content.decode() and SignUp.objects.count() == 2
     assert c.get(join_url[:-2] + "X/").status_code == 404
-    services.close_recruitment(recruitment, actor=world.users.commander)
+    services_recruitment.close_recruitment(recruitment, actor=world.users.commander)
     assert "本次招募已结束" in c.get(join_url).content.decode()
 
 
@@ -155,7 +155,9 @@ def test_public_signup_rate_limited(recruitment, join_url, client):  # noqa: F81
 
 
 def test_approval_queue(world, recruitment, client_for):  # noqa: F811
-    signup, _ = services.sign_up(recruitment, name="赵志愿", phone="13900008888", healthy=True)
+    signup, _ = services_recruitment.sign_up(
+        recruitment, name="赵志愿", phone="13900008888", healthy=True
+    )
     detail = reverse("workforce:recruitment_detail", args=[recruitment.pk])
     decide = reverse("workforce:signup_decide", args=[signup.pk])
     c = client_for(world.users.commander)
@@ -256,3 +258,27 @@ def test_pages_render_for_the_street(world, worker, recruitment, client_for):  #
     assert worker.organization_id == org_pk and worker.health == "yellow"
     detail = c.get(reverse("workforce:organization_detail", args=[org_pk])).content.decode()
     assert "钱干部" in detail and "阳光小区" in detail
+
+
+def test_recruitment_edit_changes_it_and_checks_rights(world, recruitment, client_for):  # noqa: F811
+    url = reverse("workforce:recruitment_edit", args=[recruitment.pk])
+    commander = client_for(world.users.commander)
+    page = commander.get(url)
+    assert page.status_code == 200 and recruitment.title in page.content.decode()
+    start = recruitment.starts_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    end = recruitment.ends_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    data = {
+        "title": "今晚还缺扫码员",
+        "area": recruitment.area_id,
+        "description": "",
+        "starts_at": start,
+        "ends_at": end,
+        "needed": 5,
+    }
+    assert commander.post(url, data).status_code == 302
+    recruitment.refresh_from_db()
+    assert recruitment.title == "今晚还缺扫码员" and recruitment.needed == 5
+    bad = commander.post(url, {**data, "ends_at": start})
+    assert bad.status_code == 200 and "结束" in bad.content.decode()
+    assert client_for(world.users.volunteer).get(url).status_code == 404  # not in their grid
+    assert client_for(world.users.outsider).get(url).status_code == 404

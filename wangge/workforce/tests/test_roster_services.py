@@ -15,6 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wangge.accounts.models import User
+from wangge.workforce import services_checkin as checkin
+from wangge.workforce import services_posts as posts_svc
 from wangge.workforce import services_roster as svc
 from wangge.workforce.models import Assignment, Shift, Worker
 
@@ -107,7 +109,7 @@ def test_unassign_refuses_after_check_in(world, post, clock):
     shift = make_shift(post, at(8), published_at=at(0))
     a = svc.assign(shift, make_worker(world.grid1), actor=world.users.commander)
     clock(at(8, 5))
-    svc.check_in(a, actor=world.users.commander)
+    checkin.check_in(a, actor=world.users.commander)
     with pytest.raises(ValidationError):
         svc.unassign(a, actor=world.users.commander)
     b = svc.assign(shift, make_worker(world.grid1), actor=world.users.commander)
@@ -116,7 +118,7 @@ def test_unassign_refuses_after_check_in(world, post, clock):
 
 
 def test_create_shifts_cuts_a_day_in_six_hour_shifts(world, post):
-    shifts = svc.create_shifts(
+    shifts = posts_svc.create_shifts(
         post,
         actor=world.users.commander,
         day=DAY,
@@ -130,10 +132,10 @@ def test_create_shifts_cuts_a_day_in_six_hour_shifts(world, post):
     ]
     assert all(s.needed == 3 and s.published_at is None for s in shifts)
     with pytest.raises(ValidationError, match="请勿重复创建"):
-        svc.create_shifts(
+        posts_svc.create_shifts(
             post, actor=world.users.commander, day=DAY, starts=dt.time(0), ends=dt.time(6)
         )
-    night = svc.create_shifts(
+    night = posts_svc.create_shifts(
         post,
         actor=world.users.commander,
         day=DAY,
@@ -316,23 +318,23 @@ def test_check_in_from_30_minutes_before_and_idempotent(world, mine, clock):
     user, a = mine
     clock(at(7, 20))
     with pytest.raises(ValidationError, match="最早可提前 30 分钟"):
-        svc.check_in(a, actor=user)
+        checkin.check_in(a, actor=user)
     clock(at(7, 31))
     key = uuid.uuid4()
-    first, created = svc.record_check_in(a, actor=user, client_uuid=key)
+    first, created = checkin.record_check_in(a, actor=user, client_uuid=key)
     assert created and first.checked_in_at == at(7, 31)
     clock(at(7, 40))
-    again, created = svc.record_check_in(a, actor=user, client_uuid=key)
+    again, created = checkin.record_check_in(a, actor=user, client_uuid=key)
     assert not created and again.checked_in_at == at(7, 31)
     # Pressing the button again on a new page records nothing either.
-    again, created = svc.record_check_in(a, actor=user, client_uuid=uuid.uuid4())
+    again, created = checkin.record_check_in(a, actor=user, client_uuid=uuid.uuid4())
     assert not created and again.checked_in_at == at(7, 31)
     clock(at(14, 2))
     out_key = uuid.uuid4()
-    done, created = svc.record_check_out(a, actor=user, client_uuid=out_key)
+    done, created = checkin.record_check_out(a, actor=user, client_uuid=out_key)
     assert created and done.checked_out_at == at(14, 2)
     clock(at(14, 10))
-    done, created = svc.record_check_out(a, actor=user, client_uuid=out_key)
+    done, created = checkin.record_check_out(a, actor=user, client_uuid=out_key)
     assert not created and done.checked_out_at == at(14, 2)
     assert done.hours > 0
 
@@ -344,11 +346,11 @@ def test_check_in_only_ones_own(world, mine, clock):
     make_worker(world.grid1, name="李志愿", user=other)
     for actor in (other, world.users.volunteer, world.users.outsider):
         with pytest.raises(PermissionDenied):
-            svc.check_in(a, actor=actor)
+            checkin.check_in(a, actor=actor)
     a.refresh_from_db()
     assert a.checked_in_at is None
     # The rosterer may record it for a worker without a phone.
-    svc.check_in(a, actor=world.users.grid_leader)
+    checkin.check_in(a, actor=world.users.grid_leader)
 
 
 def test_check_in_refuses_draft_ended_and_out_before_in(world, post, clock):
@@ -356,14 +358,14 @@ def test_check_in_refuses_draft_ended_and_out_before_in(world, post, clock):
     draft = svc.assign(make_shift(post, at(8)), w, actor=world.users.commander)
     clock(at(8))
     with pytest.raises(ValidationError, match="尚未发布"):
-        svc.check_in(draft, actor=world.users.commander)
+        checkin.check_in(draft, actor=world.users.commander)
     shift = make_shift(post, at(20), published_at=at(0))
     b = svc.assign(shift, make_worker(world.grid1), actor=world.users.commander)
     with pytest.raises(ValidationError, match="尚未签到"):
-        svc.check_out(b, actor=world.users.commander)
+        checkin.check_out(b, actor=world.users.commander)
     clock(at(2, day=DAY + dt.timedelta(days=1)))
     with pytest.raises(ValidationError, match="已结束"):
-        svc.check_in(b, actor=world.users.commander)
+        checkin.check_in(b, actor=world.users.commander)
 
 
 def test_a_uuid_of_another_assignment_is_refused(world, post, clock):
@@ -372,6 +374,6 @@ def test_a_uuid_of_another_assignment_is_refused(world, post, clock):
     b = svc.assign(shift, make_worker(world.grid1), actor=world.users.commander)
     clock(at(8))
     key = uuid.uuid4()
-    svc.check_in(a, actor=world.users.commander, client_uuid=key)
+    checkin.check_in(a, actor=world.users.commander, client_uuid=key)
     with pytest.raises(ValidationError, match="client_uuid"):
-        svc.check_in(b, actor=world.users.commander, client_uuid=key)
+        checkin.check_in(b, actor=world.users.commander, client_uuid=key)

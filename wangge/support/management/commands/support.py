@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from wangge.core.audit import channel_var, new_request_id, record_access
 from wangge.core.cli_export import add_export_arguments, area_option, report, write_rows
-from wangge.support import services_dispatch
+from wangge.support import services_board
 
 
 class Command(BaseCommand):
@@ -34,9 +34,9 @@ class Command(BaseCommand):
         new_request_id()
         prefix = area_option(options)
         title = _("保供超时未办")
-        lines = (item.line() for item in services_dispatch.overdue_items(None, prefix))
+        lines = (item.line() for item in services_board.overdue_items(None, prefix))
         count = write_rows(
-            self, options, columns=services_dispatch.overdue_columns(), lines=lines, title=title
+            self, options, columns=services_board.overdue_columns(), lines=lines, title=title
         )
         record_access(
             None,

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from wangge.core.audit import channel_var, new_request_id, record_access
 from wangge.core.cli_export import add_export_arguments, area_option, report, write_rows
 from wangge.workforce import services_hours as svc
+from wangge.workforce import services_left as left_svc
 
 
 def _date(value: str) -> dt.date:
@@ -78,11 +79,11 @@ class Command(BaseCommand):
         what = options["what"]
         lines: list = []
         if what in ("", "understaffed"):
-            lines += [g.line() for g in svc.understaffed(None, now=now, prefix=prefix)]
+            lines += [g.line() for g in left_svc.understaffed(None, now=now, prefix=prefix)]
         if what in ("", "absent"):
-            lines += [a.line() for a in svc.absent(None, now=now, prefix=prefix)]
+            lines += [a.line() for a in left_svc.absent(None, now=now, prefix=prefix)]
         title = _("缺岗")
-        count = write_rows(self, options, columns=svc.left_columns(), lines=lines, title=title)
+        count = write_rows(self, options, columns=left_svc.left_columns(), lines=lines, title=title)
         record_access(
             None,
             "export",
