@@ -1,5 +1,5 @@
 """The checkpoints API router, assembled from its parts: checkpoints and passes (api_setup),
-verification, passages and revocations (api_gate), figures, freight and shifts (api_board)."""
+verification, passages and revocations (api_gate), figures and freight (api_board)."""
 
 from ninja import Router
 

@@ -1,8 +1,8 @@
 """Checkpoints API, board part: a checkpoint's figures for a day, closed-loop freight (list,
-check in at entry — idempotent with client_uuid —, check out at exit), the shifts of a day and
-a member's check-in or check-out.
+check in at entry — idempotent with client_uuid —, check out at exit). Shifts and check-in are
+the workforce API's (/api/workforce/).
 
-A checkpoint, vehicle or shift member the caller cannot see is a 404; a write the caller's
+A checkpoint or vehicle the caller cannot see is a 404; a write the caller's
 roles do not allow on one they can see is a 403; bad input a 422 with the reason."""
 
 import datetime as dt
@@ -21,18 +21,9 @@ from wangge.places.api import PAGE, WRITE_RESPONSES
 
 from . import services_board as svc
 from . import services_freight as freight_svc
-from . import services_shifts as shift_svc
 from .gate import may_record
-from .models import Checkpoint, FreightVehicle, ShiftMember
-from .schemas_board import (
-    CheckIn,
-    DayFiguresOut,
-    FreightExitIn,
-    FreightIn,
-    FreightOut,
-    MemberOut,
-    ShiftOut,
-)
+from .models import Checkpoint, FreightVehicle
+from .schemas_board import DayFiguresOut, FreightExitIn, FreightIn, FreightOut
 
 router = Router()
 
@@ -71,8 +62,12 @@ def get_figures(request, checkpoint_id: int, date: dt.date | None = None):
         "shifts": [
             {
                 "shift_id": sf.shift.pk,
+                "post_id": sf.shift.post_id,
                 "starts_at": sf.shift.starts_at,
                 "ends_at": sf.shift.ends_at,
+                "needed": sf.shift.needed,
+                "assigned": sf.assigned,
+                "checked_in": sf.checked_in,
                 **sf.figures.as_dict(),
             }
             for sf in figures.shifts
@@ -121,27 +116,3 @@ def post_freight_exit(request, freight_id: int, payload: FreightExitIn):
     vehicle = freight_svc.freight_exit(vehicle, actor=user, checkpoint=cp, at=payload.at)
     vehicle.created = False
     return vehicle
-
-
-@router.get(
-    "/{int:checkpoint_id}/shifts",
-    response=list[ShiftOut],
-    summary="卡口某日的值守班次与人员到岗情况",
-)
-def list_shifts(request, checkpoint_id: int, date: dt.date | None = None):
-    cp = _checkpoint(request, checkpoint_id)
-    return list(svc.shifts_of_day(cp, date or timezone.localdate()).prefetch_related("members"))
-
-
-@router.post(
-    "/shift-members/{int:shift_member_id}/check-in",
-    response={200: MemberOut, **WRITE_RESPONSES},
-    summary="值守人员到岗签到或签退（本人，或有记录权限者）",
-)
-def post_check_in(request, shift_member_id: int, payload: CheckIn):
-    user = user_of(request)
-    members = ShiftMember.objects.for_user(user, VIEW) | ShiftMember.objects.filter(user=user)
-    member = get_object_or_404(members.select_related("shift__checkpoint"), pk=shift_member_id)
-    if payload.action == "out":
-        return shift_svc.check_out(member, actor=user, at=payload.at)
-    return shift_svc.check_in(member, actor=user, at=payload.at)

@@ -33,9 +33,10 @@ from wangge.core.qr import PERSON, BadQrCode, parse_token
 from wangge.core.scope import RECORD, covers
 from wangge.people.models import Person, Residence
 from wangge.places.models import Household
+from wangge.workforce.models import Assignment
 
 from . import gate_sql, signing
-from .models import Checkpoint, Pass, Passage, PassPolicy, ShiftMember
+from .models import Checkpoint, Pass, Passage, PassPolicy
 
 OUT, IN = Passage.Direction.OUT, Passage.Direction.IN
 CONFINING = (OrderType.Kind.HOME_QUARANTINE, OrderType.Kind.CENTRAL_QUARANTINE)
@@ -283,16 +284,18 @@ def decide(
 
 
 def may_record(actor, checkpoint: Checkpoint, at: dt.datetime | None = None) -> bool:
-    """Whoever may record in the checkpoint's area, or is on one of its shifts today (a
+    """Whoever may record in the checkpoint's area, or is on the workforce roster there today:
+    assigned to a published shift, covering the day, of a post linked to this checkpoint (a
     volunteer of another grid posted at this gate)."""
     if covers(actor, checkpoint.scope_path, RECORD):
         return True
     if not getattr(actor, "is_authenticated", False):
         return False
     day = timezone.localdate(at or timezone.now())
-    return ShiftMember.objects.filter(
-        user=actor,
-        shift__checkpoint=checkpoint,
+    return Assignment.objects.filter(
+        worker__user=actor,
+        shift__published_at__isnull=False,
+        shift__post__checkpoint=checkpoint,
         shift__starts_at__date__lte=day,
         shift__ends_at__date__gte=day,
     ).exists()

@@ -1,10 +1,11 @@
-"""Checkpoints and passes (卡口、出入证): the gates with their hours, rules and shifts, the
+"""Checkpoints and passes (卡口、出入证): the gates with their hours and rules, the
 household passes with their quota policy, every passage in or out (allowed, refused, turned
 back, or through the green channel), and closed-loop freight vehicles.
 
 Scope: a checkpoint lives in its area (an estate gate in the estate's community or grid, a road
-post in its street); its shifts, passages and freight live with it. A pass lives with its
-household; a pass policy with its estate.
+post in its street); its passages and freight live with it. A pass lives with its household;
+a pass policy with its estate. Who stands at a gate is the workforce roster's: posts of kind
+checkpoint linked to it, their shifts and assignments (wangge.workforce).
 """
 
 from __future__ import annotations
@@ -109,56 +110,6 @@ class Pass(ScopedModel):
 
     def __str__(self) -> str:
         return self.number
-
-
-class Shift(ScopedModel):
-    """A shift at a checkpoint and the people scheduled on it (值守班次)."""
-
-    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="shifts")
-    starts_at = models.DateTimeField(_("开始时间"))
-    ends_at = models.DateTimeField(_("结束时间"))
-    needed = models.PositiveSmallIntegerField(_("需要人数"), default=2)
-
-    scope_from = "checkpoint"
-
-    class Meta:
-        verbose_name = _("值守班次")
-        verbose_name_plural = _("值守班次")
-        ordering = ["starts_at", "checkpoint_id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.checkpoint} {self.starts_at:%m-%d %H:%M}"
-
-
-class ShiftMember(ScopedModel):
-    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("账号"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="checkpoint_shifts",
-    )
-    name = models.CharField(_("姓名"), max_length=50)
-    phone = models.CharField(_("电话"), max_length=20, blank=True)
-    checked_in_at = models.DateTimeField(_("到岗时间"), null=True, blank=True)
-    checked_out_at = models.DateTimeField(_("离岗时间"), null=True, blank=True)
-
-    scope_from = "shift"
-
-    class Meta:
-        verbose_name = _("值守人员")
-        verbose_name_plural = _("值守人员")
-        ordering = ["shift_id", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Passage(ScopedModel):

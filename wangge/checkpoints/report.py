@@ -1,5 +1,6 @@
 """The day's figures of checkpoints as rows: for each checkpoint a line for the whole day, one
-per shift and one per hour with passages — the .xlsx download and the command line's rows."""
+per roster shift (with its staff: checked in / assigned / needed) and one per hour with
+passages — the .xlsx download and the command line's rows."""
 
 from __future__ import annotations
 
@@ -32,11 +33,8 @@ def rows(checkpoints: Iterable[Checkpoint], day: dt.date) -> Iterator[list]:
         head = [day.isoformat(), cp.name, cp.area.name]
         yield [*head, _("全天"), "", *figures.total.values()]
         for sf in figures.shifts:
-            members = list(sf.shift.members.all())
-            came = sum(1 for m in members if m.checked_in_at is not None)
-            staff = f"{came}/{len(members)}/{sf.shift.needed}"
             label = _("班次 %(t)s") % {"t": sf.label}
-            yield [*head, label, staff, *sf.figures.values()]
+            yield [*head, label, sf.staff, *sf.figures.values()]
         for hour, f in enumerate(figures.hours):
             if f.total:
                 label = f"{hour:02d}:00–{hour + 1:02d}:00"

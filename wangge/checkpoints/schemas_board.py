@@ -1,6 +1,6 @@
 """Request and response schemas of the board part of the checkpoints API: a checkpoint's day
-(totals, each hour, each shift), freight vehicles (driver's phone masked), shifts with their
-members."""
+(totals, each hour, each roster shift with its staff), freight vehicles (driver's phone
+masked)."""
 
 from __future__ import annotations
 
@@ -29,9 +29,13 @@ class HourOut(FiguresOut):
 
 
 class ShiftFiguresOut(FiguresOut):
-    shift_id: int
+    shift_id: int = Field(description="workforce 班次 id")
+    post_id: int
     starts_at: dt.datetime
     ends_at: dt.datetime
+    needed: int
+    assigned: int
+    checked_in: int
 
 
 class DayFiguresOut(Schema):
@@ -91,42 +95,4 @@ class FreightIn(InSchema):
 
 class FreightExitIn(InSchema):
     checkpoint_id: int | None = Field(None, description="出口卡口；不填为入口卡口")
-    at: dt.datetime | None = None
-
-
-class MemberOut(Schema):
-    id: int
-    name: str
-    user_id: int | None
-    phone_masked: str
-    checked_in_at: dt.datetime | None
-    checked_out_at: dt.datetime | None
-    status: str
-
-    @staticmethod
-    def resolve_phone_masked(obj) -> str:
-        return mask_phone(obj.phone)
-
-    @staticmethod
-    def resolve_status(obj) -> str:
-        from .services_shifts import member_status
-
-        return member_status(obj)
-
-
-class ShiftOut(Schema):
-    id: int
-    checkpoint_id: int
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    needed: int
-    members: list[MemberOut]
-
-    @staticmethod
-    def resolve_members(obj) -> list:
-        return list(obj.members.all())
-
-
-class CheckIn(InSchema):
-    action: str = Field("in", pattern="^(in|out)$", description="in 到岗签到；out 签退离岗")
     at: dt.datetime | None = None

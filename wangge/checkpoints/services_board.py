@@ -1,8 +1,14 @@
-"""The day's figures for the commander's board: per checkpoint, per shift and per hour.
+"""The day's figures for the commander's board: per checkpoint, per shift and per hour, and
+who stands at the gates now.
 
 Figures count passages: a passage with a plate is a vehicle, one without is a person. In and
 out count those let through (allowed, or by the green channel); turn-backs, green-channel
 passages, quota refusals and other refusals are counted apart.
+
+Shifts are the workforce roster's: published shifts of the posts linked to the checkpoint.
+Staffing now: scheduled (assigned to a published shift running now), on duty (of those,
+checked in and not out), missing (not checked in 15 minutes after the start, as
+wangge.workforce.services_left.absent has it).
 """
 
 from __future__ import annotations
@@ -17,8 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Checkpoint, Passage, Shift
-from .services_shifts import shift_label
+from wangge.core.scope import VIEW
+from wangge.workforce.models import Assignment, Post, Shift
+from wangge.workforce.services_left import Absence, absent
+
+from .models import Checkpoint, Passage
 
 OUTCOME = Passage.Outcome
 THROUGH = (OUTCOME.ALLOWED, OUTCOME.GREEN)
@@ -91,14 +100,36 @@ class Figures:
             setattr(self, k, getattr(self, k) + getattr(other, k))
 
 
+def shift_label(shift: Shift) -> str:
+    start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
+    if start.date() == end.date():
+        return f"{start:%H:%M}–{end:%H:%M}"
+    return f"{start:%m-%d %H:%M}–{end:%m-%d %H:%M}"
+
+
 @dataclass
 class ShiftFigures:
+    """A roster shift at the checkpoint: its passages and its staff (assignments prefetched)."""
+
     shift: Shift
     figures: Figures
 
     @property
     def label(self) -> str:
         return shift_label(self.shift)
+
+    @property
+    def assigned(self) -> int:
+        return len(self.shift.assignments.all())
+
+    @property
+    def checked_in(self) -> int:
+        return sum(1 for a in self.shift.assignments.all() if a.checked_in_at is not None)
+
+    @property
+    def staff(self) -> str:
+        """到岗/安排/需要."""
+        return f"{self.checked_in}/{self.assigned}/{self.shift.needed}"
 
 
 @dataclass
@@ -132,8 +163,18 @@ def totals_by_checkpoint(checkpoints: Iterable[Checkpoint], day: dt.date) -> dic
 
 
 def shifts_of_day(checkpoint: Checkpoint, day: dt.date) -> QuerySet[Shift]:
+    """Published roster shifts of the checkpoint's posts overlapping the day."""
     start, end = day_bounds(day)
-    return Shift.objects.filter(checkpoint=checkpoint, starts_at__lt=end, ends_at__gt=start)
+    return (
+        Shift.objects.filter(
+            post__checkpoint=checkpoint,
+            published_at__isnull=False,
+            starts_at__lt=end,
+            ends_at__gt=start,
+        )
+        .select_related("post")
+        .order_by("starts_at", "post__name", "pk")
+    )
 
 
 def day_figures(checkpoint: Checkpoint, day: dt.date) -> DayFigures:
@@ -147,10 +188,59 @@ def day_figures(checkpoint: Checkpoint, day: dt.date) -> DayFigures:
     for row in by_hour.annotate(**AGGREGATES):
         hours[row["hour"]] = Figures.of(row)
     shifts = []
-    for shift in shifts_of_day(checkpoint, day).prefetch_related("members"):
+    for shift in shifts_of_day(checkpoint, day).prefetch_related("assignments"):
         within = qs.filter(at__gte=max(start, shift.starts_at), at__lt=min(end, shift.ends_at))
         shifts.append(ShiftFigures(shift, Figures.of(within.aggregate(**AGGREGATES))))
     return DayFigures(checkpoint, day, total, hours, shifts)
+
+
+# --- staffing now ---------------------------------------------------------------------------
+
+
+@dataclass
+class Staffing:
+    scheduled: int = 0
+    on_duty: int = 0
+    missing: int = 0
+
+
+def staffing_now(
+    user, checkpoints: Iterable[Checkpoint], now: dt.datetime | None = None
+) -> tuple[dict[int, Staffing], list[Absence]]:
+    """Per checkpoint, the staff of its posts' published shifts running now (scheduled, on
+    duty, missing), and the missing themselves — the assignments the user can see."""
+    now = now or timezone.now()
+    ids = [c.pk for c in checkpoints]
+    out = {pk: Staffing() for pk in ids}
+    running = Assignment.objects.for_user(user, VIEW).filter(
+        shift__post__checkpoint__in=ids,
+        shift__published_at__isnull=False,
+        shift__starts_at__lte=now,
+        shift__ends_at__gt=now,
+    )
+    on = Q(checked_in_at__isnull=False, checked_out_at__isnull=True)
+    rows = (
+        running.order_by()
+        .values("shift__post__checkpoint_id")
+        .annotate(scheduled=Count("pk"), on_duty=Count("pk", filter=on))
+    )
+    for row in rows:
+        staffing = out[row["shift__post__checkpoint_id"]]
+        staffing.scheduled, staffing.on_duty = row["scheduled"], row["on_duty"]
+    missing = absent(user, now=now, checkpoints=ids) if ids else []
+    for a in missing:
+        out[a.post.checkpoint_id].missing += 1
+    return out, missing
+
+
+def posts_by_checkpoint(user, checkpoints: Iterable[Checkpoint]) -> dict[int, list[Post]]:
+    """The active workforce posts staffing each checkpoint that the user can see."""
+    ids = [c.pk for c in checkpoints]
+    out: dict[int, list[Post]] = {pk: [] for pk in ids}
+    posts = Post.objects.for_user(user, VIEW).filter(checkpoint__in=ids, active=True)
+    for post in posts.order_by("name", "pk"):
+        out[post.checkpoint_id].append(post)
+    return out
 
 
 def hour_chart(figures: DayFigures) -> dict:

@@ -1,5 +1,5 @@
-"""Checkpoint pages, board part: the commander's board, a checkpoint's day and its export,
-shifts and check-in (views_board), closed-loop freight (views_freight)."""
+"""Checkpoint pages, board part: the commander's board, a checkpoint's day and its export
+(views_board), closed-loop freight (views_freight). Shifts are the workforce roster's."""
 
 from django.urls import path
 
@@ -10,9 +10,6 @@ urlpatterns: list = [
     path("board/", v.board, name="board"),
     path("<int:pk>/report/", v.checkpoint_report, name="checkpoint_report"),
     path("report/export/", v.report_export, name="report_export"),
-    path("<int:pk>/shifts/", v.shift_list, name="shift_list"),
-    path("<int:pk>/shifts/new/", v.shift_create, name="shift_create"),
-    path("shifts/member/<int:pk>/", v.shift_checkin, name="shift_checkin"),
     path("freight/", f.freight_list, name="freight_list"),
     path("<int:pk>/freight/new/", f.freight_create, name="freight_create"),
     path("freight/<int:pk>/exit/", f.freight_exit, name="freight_exit"),

@@ -1,39 +1,35 @@
 """The commander's board (卡口总览): today's totals per checkpoint, the green-channel passages
 at the top (refreshed every 30 s), freight inside and overdue, staff missing from their posts;
-a checkpoint's day per shift and per hour with its passages; the .xlsx of the day's figures;
-shifts and the phone page "my shift"; closed-loop freight in, out and overdue.
+a checkpoint's day per shift and per hour with its passages; the .xlsx of the day's figures.
+Who stands at the gates comes from the workforce roster (posts linked to the checkpoint), and
+the board links to those posts.
 
-A checkpoint, shift member or vehicle outside the user's scope is a 404; an action the user's
-roles do not allow on one they can see is a 403."""
+A checkpoint or vehicle outside the user's scope is a 404; an action the user's roles do not
+allow on one they can see is a 403."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from wangge.core.audit import record_access
 from wangge.core.exports import xlsx_response
-from wangge.core.mask import mask_name, mask_phone
+from wangge.core.mask import mask_name
 from wangge.core.scope import CHANGE, EXPORT, VIEW, covers, scope_paths
-from wangge.people.forms import add_service_errors
 from wangge.places.paging import paginate
+from wangge.workforce.models import Assignment
 
 from . import report
 from . import services_board as svc
 from . import services_freight as freight_svc
-from . import services_shifts as shift_svc
-from .forms_board import ShiftForm
-from .models import Checkpoint, FreightVehicle, Passage, ShiftMember
+from .models import Checkpoint, FreightVehicle, Passage
 from .views_freight import vehicle_rows
 
 
@@ -76,22 +72,27 @@ def board(request: HttpRequest) -> HttpResponse:
         Checkpoint.objects.for_user(user, VIEW).filter(active=True).select_related("area")
     )
     totals = svc.totals_by_checkpoint(checkpoints, today)
+    staffing, missing = svc.staffing_now(user, checkpoints, now)
+    posts = svc.posts_by_checkpoint(user, checkpoints)
     for cp in checkpoints:
         cp.figures = totals[cp.pk]
+        cp.staffing = staffing[cp.pk]
+        cp.roster_posts = posts[cp.pk]
+        cp.can_post = covers(user, cp.scope_path, CHANGE)
+    names = {cp.pk: cp.name for cp in checkpoints}
+    for a in missing:
+        a.checkpoint_name = names.get(a.post.checkpoint_id, "")
     total = svc.Figures()
     for f in totals.values():
         total.add(f)
     freight = FreightVehicle.objects.for_user(user, VIEW)
     inside = vehicle_rows(freight_svc.inside(freight), now)
-    missing = list(shift_svc.missing_now(ShiftMember.objects.for_user(user, VIEW), now))
-    for m in missing:
-        m.status_label = shift_svc.STATUS_LABELS[shift_svc.member_status(m, now)]
-        m.phone_masked = mask_phone(m.phone)
     mine = (
-        ShiftMember.objects.filter(user=user, shift__ends_at__gt=now)
+        Assignment.objects.filter(worker__user=user, shift__published_at__isnull=False)
+        .filter(shift__post__checkpoint__isnull=False, shift__ends_at__gt=now)
         .filter(shift__starts_at__lt=now + dt.timedelta(hours=12))
-        .select_related("shift__checkpoint")
-        .order_by("shift__starts_at")
+        .select_related("shift__post__checkpoint")
+        .order_by("shift__starts_at", "pk")
     )
     return render(
         request,
@@ -141,6 +142,8 @@ def checkpoint_report(request: HttpRequest, pk: int) -> HttpResponse:
             "prev_day": day - dt.timedelta(days=1),
             "next_day": day + dt.timedelta(days=1),
             "figures": figures,
+            "posts": svc.posts_by_checkpoint(request.user, [cp])[cp.pk],
+            "can_post": covers(request.user, cp.scope_path, CHANGE),
             "hours": [(h, f) for h, f in hours if f.total],
             "chart": svc.hour_chart(figures) if figures.total.total else None,
             "fields": svc.FIGURE_FIELDS,
@@ -180,111 +183,3 @@ def report_export(request: HttpRequest) -> HttpResponse:
     )
     record_access(user, "export", title, fields="figures", rows=count, scope_path=scope_path)
     return response
-
-
-# --- shifts ----------------------------------------------------------------------------------
-
-
-@login_required
-def shift_list(request: HttpRequest, pk: int) -> HttpResponse:
-    cp = _checkpoint(request, pk)
-    day, now = _day(request), timezone.now()
-    shifts = list(svc.shifts_of_day(cp, day).prefetch_related("members"))
-    for shift in shifts:
-        shift.label = shift_svc.shift_label(shift)
-        shift.rows = list(shift.members.all())
-        for m in shift.rows:
-            m.shift = shift
-            m.status = shift_svc.member_status(m, now)
-            m.status_label = shift_svc.STATUS_LABELS[m.status]
-            m.phone_masked = mask_phone(m.phone)
-            m.can_check = shift_svc.may_check(request.user, m)
-        shift.on_post = sum(1 for m in shift.rows if m.status == "on")
-    return render(
-        request,
-        "checkpoints/board/shift_list.html",
-        {
-            "checkpoint": cp,
-            "day": day,
-            "prev_day": day - dt.timedelta(days=1),
-            "next_day": day + dt.timedelta(days=1),
-            "shifts": shifts,
-            "can_create": covers(request.user, cp.scope_path, CHANGE),
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def shift_create(request: HttpRequest, pk: int) -> HttpResponse:
-    cp = _checkpoint(request, pk)
-    if not covers(request.user, cp.scope_path, CHANGE):
-        raise PermissionDenied
-    users = shift_svc.users_in_scope(request.user)
-    initial = {"day": _day(request), "starts": dt.time(8), "ends": dt.time(20)}
-    form = ShiftForm(request.POST or None, users=users, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        starts_at, ends_at = form.times()
-        try:
-            shift = shift_svc.create_shift(
-                cp,
-                actor=request.user,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                needed=form.cleaned_data["needed"],
-                users=form.cleaned_data["users"],
-                names=form.typed_names(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已安排班次 %(s)s") % {"s": shift_svc.shift_label(shift)})
-            day = timezone.localdate(shift.starts_at).isoformat()
-            return redirect(reverse("checkpoints:shift_list", args=[cp.pk]) + f"?date={day}")
-    return render(request, "checkpoints/board/shift_form.html", {"checkpoint": cp, "form": form})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def shift_checkin(request: HttpRequest, pk: int) -> HttpResponse:
-    """My shift (phone page): check in at the post, check out when leaving."""
-    user = request.user
-    members = ShiftMember.objects.for_user(user, VIEW) | ShiftMember.objects.filter(user=user)
-    member = get_object_or_404(members.select_related("shift__checkpoint", "user"), pk=pk)
-    if request.method == "POST":
-        if not shift_svc.may_check(user, member):
-            raise PermissionDenied
-        action = request.POST.get("action", "")
-        try:
-            if action == "in":
-                shift_svc.check_in(member, actor=user)
-                messages.success(request, _("%(name)s 已到岗签到") % {"name": member.name})
-            elif action == "out":
-                shift_svc.check_out(member, actor=user)
-                messages.success(request, _("%(name)s 已签退离岗") % {"name": member.name})
-            else:
-                messages.error(request, _("请选择签到或签退"))
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        return redirect("checkpoints:shift_checkin", pk=member.pk)
-    now = timezone.now()
-    shift = member.shift
-    others = list(shift.members.exclude(pk=member.pk))
-    for m in others:
-        m.shift = shift
-        m.status_label = shift_svc.STATUS_LABELS[shift_svc.member_status(m, now)]
-    status = shift_svc.member_status(member, now)
-    return render(
-        request,
-        "checkpoints/board/shift_checkin.html",
-        {
-            "member": member,
-            "shift": shift,
-            "label": shift_svc.shift_label(shift),
-            "status": status,
-            "status_label": shift_svc.STATUS_LABELS[status],
-            "others": others,
-            "can_check": shift_svc.may_check(user, member),
-            "can_see_checkpoint": covers(user, shift.checkpoint.scope_path, VIEW),
-        },
-    )

@@ -1,6 +1,6 @@
 """Setting up gates (卡口设置): the checkpoints in scope with today's figures, creating and
-editing one, its detail page (rules, estates, links to the gate page, shifts and report), and an
-estate's pass policy.
+editing one, its detail page (rules, estates, links to the gate page, its workforce posts and
+report), and an estate's pass policy.
 
 Objects outside the user's scope are 404; a page whose action the user's role lacks is 403."""
 
@@ -20,6 +20,7 @@ from wangge.core.scope import CHANGE, VIEW, covers, scope_paths
 from wangge.people.forms import add_service_errors
 from wangge.places.models import Estate
 from wangge.places.paging import paginate
+from wangge.workforce.models import Post
 
 from . import services_setup as svc
 from .forms_setup import CheckpointForm, PolicyForm
@@ -109,12 +110,18 @@ def checkpoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         e.rule = svc.describe_policy(policies.get(e.pk))
         e.can_policy = covers(user, e.scope_path, CHANGE)
     counts = svc.today_counts(Checkpoint.objects.filter(pk=checkpoint.pk))
+    posts = (
+        Post.objects.for_user(user, VIEW)
+        .filter(checkpoint=checkpoint)
+        .order_by("-active", "name", "pk")
+    )
     return render(
         request,
         "checkpoints/setup/checkpoint_detail.html",
         {
             "checkpoint": checkpoint,
             "estates": estates,
+            "posts": list(posts),
             "today": counts.get(checkpoint.pk, {"out": 0, "in": 0, "refused": 0}),
             "can_change": covers(user, checkpoint.scope_path, CHANGE),
         },

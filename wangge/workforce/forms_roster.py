@@ -30,6 +30,18 @@ def area_label(area: Area) -> str:
     return "\u3000" * max(area.level - 3, 0) + area.name
 
 
+def checkpoint_initial(checkpoint: Checkpoint) -> dict:
+    """A new post staffing a checkpoint: kind checkpoint, the gate, its area, "<卡口名>值守"."""
+    return {
+        "kind": Post.Kind.CHECKPOINT,
+        "checkpoint": checkpoint.pk,
+        "area": checkpoint.area_id,
+        "name": _("%(name)s值守") % {"name": checkpoint.name},
+        "place": checkpoint.address,
+        "skills": [Worker.Skill.CHECKPOINT],
+    }
+
+
 class PostForm(BootstrapForm):
     name = forms.CharField(label=_("岗位名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=Post.Kind.choices)

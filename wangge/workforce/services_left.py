@@ -211,11 +211,15 @@ def absent(
     grace_minutes: int = GRACE_MINUTES,
     prefix: str = "",
     action: str = VIEW,
+    checkpoints=None,
 ) -> list[Absence]:
     """People on published shifts that started more than `grace_minutes` ago and have not
-    ended, who have not checked in; longest late first."""
+    ended, who have not checked in; longest late first. `checkpoints` (ids or a queryset)
+    narrows to the posts staffing those checkpoints."""
     now = now or timezone.now()
     qs = _scoped(Assignment.objects.all(), user, prefix, action)
+    if checkpoints is not None:
+        qs = qs.filter(shift__post__checkpoint__in=checkpoints)
     qs = (
         qs.filter(
             checked_in_at__isnull=True,

@@ -1,5 +1,6 @@
-"""Post pages (岗位): the list (search, type, area), creating and editing a post, a post with its
-shifts, and creating one shift or a run of them (a day in 6-hour shifts).
+"""Post pages (岗位): the list (search, type, area), creating and editing a post (from a
+checkpoint's page with ?checkpoint=<pk>: preset to that gate), a post with its shifts, and
+creating one shift or a run of them (a day in 6-hour shifts).
 
 A post outside the user's scope is a 404; changing one the user can only see is a 403."""
 
@@ -18,13 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from wangge.checkpoints.models import Checkpoint
 from wangge.core.scope import CHANGE, VIEW, covers, scope_paths
 from wangge.people.forms import add_service_errors
 from wangge.places.models import Area
 from wangge.places.paging import paginate
 
 from . import services_posts as svc
-from .forms_roster import PostForm, ShiftsForm
+from .forms_roster import PostForm, ShiftsForm, checkpoint_initial
 from .models import Post, Shift, Worker
 
 SKILL_LABELS = dict(Worker.Skill.choices)
@@ -97,7 +99,18 @@ def post_list(request: HttpRequest) -> HttpResponse:
 def post_create(request: HttpRequest) -> HttpResponse:
     if not scope_paths(request.user, CHANGE):
         raise PermissionDenied
-    form = PostForm(request.POST or None, user=request.user, initial={"active": True})
+    initial: dict = {"active": True}
+    ref = request.GET.get("checkpoint", "")
+    if ref:
+        # From a checkpoint's page: a checkpoint post at that gate, in its area.
+        if not ref.isdigit():
+            raise Http404
+        checkpoint = get_object_or_404(
+            Checkpoint.objects.for_user(request.user, CHANGE).select_related("area"),
+            pk=int(ref),
+        )
+        initial.update(checkpoint_initial(checkpoint))
+    form = PostForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             post = svc.create_post(actor=request.user, **form.data_for_service())

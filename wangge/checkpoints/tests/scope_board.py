@@ -1,15 +1,12 @@
 """Scope-test entries of the checkpoints app's board part: the board, a checkpoint's day and
-its export, shifts, a member's check-in page, freight in and out; the API's figures, freight
-and shifts. extra() makes a checkpoint of world.street with a shift, a green-channel passage of
-张伟 and a vehicle inside."""
+its export, freight in and out; the API's figures and freight. extra() makes a checkpoint of
+world.street with a roster post and a published shift running now (the volunteer on it), a
+green-channel passage of 张伟 and a vehicle inside."""
 
 from __future__ import annotations
 
 OBJECT_ARGS: dict = {
     "checkpoints:checkpoint_report": lambda w, x: {"pk": x["board_checkpoint"].pk},
-    "checkpoints:shift_list": lambda w, x: {"pk": x["board_checkpoint"].pk},
-    "checkpoints:shift_create": lambda w, x: {"pk": x["board_checkpoint"].pk},
-    "checkpoints:shift_checkin": lambda w, x: {"pk": x["board_member"].pk},
     "checkpoints:freight_create": lambda w, x: {"pk": x["board_checkpoint"].pk},
     "checkpoints:freight_exit": lambda w, x: {"pk": x["board_vehicle"].pk},
 }
@@ -21,7 +18,6 @@ LIST_QUERIES: dict = {
 API_OBJECTS: dict = {
     "checkpoint_id": lambda w, x: x["board_checkpoint"].pk,
     "freight_id": lambda w, x: x["board_vehicle"].pk,
-    "shift_member_id": lambda w, x: x["board_member"].pk,
 }
 API_FILTERS: dict = {}
 
@@ -31,18 +27,17 @@ def extra(world) -> dict:
 
     from django.utils import timezone
 
-    from wangge.checkpoints.models import Checkpoint, FreightVehicle, Passage, Shift, ShiftMember
+    from wangge.checkpoints.models import Checkpoint, FreightVehicle, Passage
+    from wangge.checkpoints.tests.roster import gate_shift, worker_of
 
     now = timezone.now()
     cp = Checkpoint.objects.create(
         name="阳光小区北门", kind=Checkpoint.Kind.ESTATE_GATE, area=world.community
     )
     cp.estates.add(world.estate)
-    shift = Shift.objects.create(
-        checkpoint=cp, starts_at=now - dt.timedelta(hours=2), ends_at=now + dt.timedelta(hours=6)
-    )
-    member = ShiftMember.objects.create(
-        shift=shift, user=world.users.volunteer, name="赵网格", phone="13700000001"
+    volunteer = worker_of(world.users.volunteer, world.grid1, name="赵网格", phone="13700000001")
+    shift = gate_shift(
+        cp, now - dt.timedelta(hours=2), now + dt.timedelta(hours=6), workers=[volunteer]
     )
     Passage.objects.create(
         checkpoint=cp,
@@ -69,6 +64,5 @@ def extra(world) -> dict:
     return {
         "board_checkpoint": cp,
         "board_shift": shift,
-        "board_member": member,
         "board_vehicle": vehicle,
     }

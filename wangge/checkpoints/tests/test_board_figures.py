@@ -15,7 +15,9 @@ from wangge.api.tests.helpers import ApiClient
 from wangge.checkpoints import gate as g
 from wangge.checkpoints import passes
 from wangge.checkpoints import services_board as svc
-from wangge.checkpoints.models import Passage, Shift, ShiftMember
+from wangge.checkpoints.models import Passage
+from wangge.checkpoints.tests.roster import gate_shift, worker_of
+from wangge.workforce.models import Assignment, Shift, Worker
 
 pytestmark = pytest.mark.django_db
 TZ = timezone.get_current_timezone()
@@ -54,8 +56,9 @@ def day(world, gate, cards):
     person of 101 refused on quota, a stranger refused, a truck in and out, a turn-back, a
     dialysis patient through the green channel at 5 a.m."""
     commander = world.users.commander
-    Shift.objects.create(checkpoint=gate, starts_at=at(6), ends_at=at(10), needed=2)
-    Shift.objects.create(checkpoint=gate, starts_at=at(10), ends_at=at(14), needed=2)
+    gate_shift(gate, at(6), at(10))
+    gate_shift(gate, at(10), at(14))
+    gate_shift(gate, at(10), at(14), published=False)  # a draft: not counted
     t101 = passes.token(cards[world.h101.pk])
     t102 = passes.token(cards[world.h102.pk])
 
@@ -152,13 +155,33 @@ def test_figures_api(world, day):
     assert ApiClient(other).get(f"/api/checkpoints/{day.pk}/figures").status_code == 404
 
 
-def test_shift_list_shows_who_is_on_post(world, day, client_for):
-    shift = Shift.objects.filter(checkpoint=day).order_by("starts_at").last()
-    ShiftMember.objects.create(shift=shift, user=world.users.volunteer, name="志愿者甲")
-    ShiftMember.objects.create(shift=shift, name="王强", phone="13800001111")
-    body = (
-        client_for(world.users.commander)
-        .get(reverse("checkpoints:shift_list", args=[day.pk]))
-        .content.decode()
+def test_staff_on_duty_and_missing_from_the_roster(world, day, client_for):
+    """The noon shift: the volunteer checked in, 王强 not (two hours late), 李四 checked in and
+    out; the board and the report show on duty / scheduled / missing from the workforce."""
+    shift = Shift.objects.filter(post__checkpoint=day, published_at__isnull=False).last()
+    volunteer = worker_of(world.users.volunteer, world.grid1)
+    wang = Worker.objects.create(
+        name="王强", phone="13800001111", kind="volunteer", area=world.community
     )
-    assert "志愿者甲" in body and "未到岗" in body and "138****1111" in body
+    li = Worker.objects.create(name="李四", phone="13800002222", kind="volunteer", area=world.grid1)
+    Assignment.objects.create(shift=shift, worker=volunteer, checked_in_at=at(9, 50))
+    Assignment.objects.create(shift=shift, worker=wang)
+    Assignment.objects.create(
+        shift=shift, worker=li, checked_in_at=at(10), checked_out_at=at(11, 30)
+    )
+    staffing, missing = svc.staffing_now(world.users.commander, [day])
+    assert (staffing[day.pk].scheduled, staffing[day.pk].on_duty) == (3, 1)
+    assert staffing[day.pk].missing == 1 and [a.worker.name for a in missing] == ["王强"]
+    c = client_for(world.users.commander)
+    body = c.get(reverse("checkpoints:board")).content.decode()
+    assert f'data-staff="{day.pk}">1/3<' in body
+    assert "王强" in body and "未到岗" in body and "138****1111" in body
+    assert reverse("workforce:post_detail", args=[shift.post_id]) in body
+    report = c.get(reverse("checkpoints:checkpoint_report", args=[day.pk])).content.decode()
+    assert f'data-staff="{shift.pk}">2/3/2<' in report
+    data = (
+        ApiClient(ApiToken.issue(world.users.commander, "t")[1])
+        .get(f"/api/checkpoints/{day.pk}/figures")
+        .json()
+    )
+    assert [(s["assigned"], s["checked_in"]) for s in data["shifts"]] == [(0, 0), (3, 2)]

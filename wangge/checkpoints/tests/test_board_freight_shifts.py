@@ -1,6 +1,6 @@
 """Closed-loop freight (in at one gate, out at the same or another, overdue once inside longer
-than expected, retries recorded once) and shifts (members in scope or typed, check-in by the
-member or by whoever records there, who is missing from their post now)."""
+than expected, retries recorded once) and who stands at the gate from the workforce roster
+(scheduled, on duty, missing now; the checkpoint's posts linked from its pages)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,15 @@ from django.utils import timezone
 
 from wangge.accounts.models import ApiToken
 from wangge.api.tests.helpers import ApiClient
+from wangge.checkpoints import services_board as board_svc
 from wangge.checkpoints import services_freight as freight_svc
-from wangge.checkpoints import services_shifts as shift_svc
-from wangge.checkpoints.models import Checkpoint, FreightVehicle, ShiftMember
+from wangge.checkpoints.models import Checkpoint, FreightVehicle
+from wangge.checkpoints.tests.roster import worker_of
+from wangge.workforce import services_checkin as checkins
+from wangge.workforce import services_posts as post_svc
+from wangge.workforce import services_roster as roster_svc
+from wangge.workforce.forms_roster import checkpoint_initial
+from wangge.workforce.models import Post, Worker
 
 pytestmark = pytest.mark.django_db
 TZ = timezone.get_current_timezone()
@@ -138,99 +144,96 @@ def test_freight_api(world, gate, clock):
 
 @pytest.fixture
 def shift(world, gate, clock):
-    return shift_svc.create_shift(
-        gate,
-        actor=world.users.commander,
-        starts_at=at(8),
-        ends_at=at(16),
-        needed=3,
-        users=[world.users.volunteer],
-        names=[("王强", "13800001111"), ("李四", "")],
+    """A published roster shift 08–16 at the gate, made through the workforce services: the
+    volunteer (with an account) and two typed-in people of the community."""
+    commander = world.users.commander
+    post = post_svc.create_post(
+        actor=commander, **{**checkpoint_initial(gate), "area": world.community, "checkpoint": gate}
     )
+    (made,) = post_svc.create_shifts(
+        post,
+        actor=commander,
+        day=timezone.localdate(),
+        starts=dt.time(8),
+        ends=dt.time(16),
+        needed=3,
+    )
+    people = [
+        worker_of(world.users.volunteer, world.grid1),
+        Worker.objects.create(
+            name="王强", phone="13800001111", kind="volunteer", area=world.community
+        ),
+        Worker.objects.create(
+            name="李四", phone="13800002222", kind="volunteer", area=world.community
+        ),
+    ]
+    for w in people:
+        roster_svc.assign(made, w, actor=commander)
+    assert roster_svc.publish(commander, timezone.localdate()) == 1
+    made.refresh_from_db()
+    return made
 
 
-def test_shift_members_and_who_is_missing(world, gate, shift, clock):
-    members = {m.name: m for m in shift.members.all()}
-    assert set(members) == {"volunteer_a", "王强", "李四"}
-    scope = ShiftMember.objects.for_user(world.users.commander)
-    assert {m.name for m in shift_svc.missing_now(scope)} == set(members)
+def test_shift_staff_and_who_is_missing(world, gate, shift, clock):
+    assert shift.post.name == "阳光小区东门值守" and shift.post.checkpoint == gate
+    members = {a.worker.name: a for a in shift.assignments.select_related("worker")}
+    commander = world.users.commander
+
+    def now():
+        staffing, missing = board_svc.staffing_now(commander, [gate])
+        s = staffing[gate.pk]
+        return (s.scheduled, s.on_duty, s.missing), sorted(a.worker.name for a in missing)
+
+    # At noon nobody has checked in: all three are missing.
+    assert now() == ((3, 0, 3), sorted(members))
     # The volunteer checks themself in; the commander checks in 王强.
-    shift_svc.check_in(members["volunteer_a"], actor=world.users.volunteer)
-    shift_svc.check_in(members["王强"], actor=world.users.commander)
-    assert [m.name for m in shift_svc.missing_now(scope)] == ["李四"]
+    checkins.check_in(members["volunteer_a"], actor=world.users.volunteer)
+    checkins.check_in(members["王强"], actor=commander)
+    assert now() == ((3, 2, 1), ["李四"])
     # Nobody else may check the volunteer in or out.
     with pytest.raises(PermissionDenied):
-        shift_svc.check_out(members["volunteer_a"], actor=world.users.outsider)
-    with pytest.raises(ValidationError):
-        shift_svc.check_in(members["王强"], actor=world.users.commander)  # already there
+        checkins.check_out(members["volunteer_a"], actor=world.users.outsider)
     clock.now = at(13)
-    shift_svc.check_out(members["王强"], actor=world.users.commander)
-    assert {m.name for m in shift_svc.missing_now(scope)} == {"李四", "王强"}
+    checkins.check_out(members["王强"], actor=commander)
+    assert now() == ((3, 1, 1), ["李四"])
     clock.now = at(17)
-    assert list(shift_svc.missing_now(scope)) == []  # shift over
+    assert now() == ((0, 0, 0), [])  # shift over
     with pytest.raises(ValidationError):
-        shift_svc.check_in(members["李四"], actor=world.users.commander)
-
-
-def test_shift_rules(world, gate, clock):
-    commander = world.users.commander
-    with pytest.raises(ValidationError):
-        shift_svc.create_shift(
-            gate, actor=commander, starts_at=at(10), ends_at=at(9), names=[("甲", "")]
-        )
-    with pytest.raises(ValidationError):
-        shift_svc.create_shift(gate, actor=commander, starts_at=at(8), ends_at=at(9))  # nobody
-    with pytest.raises(ValidationError):  # a user of another street
-        shift_svc.create_shift(
-            gate, actor=commander, starts_at=at(8), ends_at=at(9), users=[world.users.outsider]
-        )
-    with pytest.raises(PermissionDenied):
-        shift_svc.create_shift(
-            gate, actor=world.users.volunteer, starts_at=at(8), ends_at=at(9), names=[("甲", "")]
-        )
+        checkins.check_in(members["李四"], actor=commander)
 
 
 def test_board_lists_missing_staff(world, shift, clock):
     body = _body(world, "checkpoints:board")
     assert "王强" in body and "未到岗" in body and "138****1111" in body
+    # The volunteer on the roster sees their shift on the board, linked to "my shifts".
+    mine = _body(world, "checkpoints:board", user=world.users.volunteer)
+    assert "我的班次" in mine and reverse("workforce:mine") in mine
 
 
-def test_shift_pages(world, gate, clock, client_for):
+def test_checkpoint_links_to_its_posts(world, gate, clock, client_for):
     c = client_for(world.users.commander)
-    url = reverse("checkpoints:shift_create", args=[gate.pk])
-    assert c.get(url).status_code == 200
+    detail = reverse("checkpoints:checkpoint_detail", args=[gate.pk])
+    create = reverse("workforce:post_create") + f"?checkpoint={gate.pk}"
+    body = c.get(detail).content.decode()
+    assert create in body and 'data-post="' not in body
+    # The post form comes preset for the gate.
+    form = c.get(create).context["form"]
+    assert form.initial["kind"] == "checkpoint" and form.initial["checkpoint"] == gate.pk
+    assert form.initial["area"] == gate.area_id and form.initial["name"] == "阳光小区东门值守"
     data = {
-        "day": timezone.localdate().isoformat(),
-        "starts": "20:00",
-        "ends": "08:00",
-        "needed": 2,
-        "users": [world.users.volunteer.pk],
-        "names": "王强 13800001111\n李四，138-0000-2222",
+        "name": "阳光小区东门值守",
+        "kind": "checkpoint",
+        "area": world.community.pk,
+        "headcount": 2,
+        "checkpoint": gate.pk,
+        "active": "on",
     }
-    assert c.post(url, data).status_code == 302
-    member = ShiftMember.objects.get(user=world.users.volunteer)
-    assert member.shift.ends_at == at(8) + dt.timedelta(days=1)
-    assert ShiftMember.objects.get(name="李四").phone == "13800002222"
-    # The volunteer's phone page: check in an hour before the night shift.
-    clock.now = at(19, 15)
-    mine = client_for(world.users.volunteer)
-    page = reverse("checkpoints:shift_checkin", args=[member.pk])
-    assert "到岗签到" in mine.get(page).content.decode()
-    assert mine.post(page, {"action": "in"}).status_code == 302
-    member.refresh_from_db()
-    assert member.checked_in_at == at(19, 15)
-    assert "签退离岗" in mine.get(page).content.decode()
-    # Volunteers may not plan shifts.
-    assert mine.get(reverse("checkpoints:shift_create", args=[gate.pk])).status_code in (403, 404)
-    # API: check out.
-    _, key = ApiToken.issue(world.users.volunteer, "t")
-    api = ApiClient(key)
-    r = api.post(f"/api/checkpoints/shift-members/{member.pk}/check-in", {"action": "out"})
-    assert r.status_code == 200 and r.json()["status"] == "done"
-    other = ShiftMember.objects.get(name="王强")
-    r = api.post(f"/api/checkpoints/shift-members/{other.pk}/check-in", {"action": "in"})
-    assert r.status_code == 404  # the volunteer sees only their own membership here
-    shifts = ApiClient(ApiToken.issue(world.users.commander, "t")[1]).get(
-        f"/api/checkpoints/{gate.pk}/shifts"
-    )
-    assert shifts.status_code == 200 and len(shifts.json()[0]["members"]) == 3
+    assert c.post(create, data).status_code == 302
+    post = Post.objects.get(checkpoint=gate)
+    body = c.get(detail).content.decode()
+    assert reverse("workforce:post_detail", args=[post.pk]) in body
+    board = c.get(reverse("checkpoints:board")).content.decode()
+    assert reverse("workforce:post_detail", args=[post.pk]) in board
+    # Another street's commander cannot preset a post for this gate.
+    assert client_for(world.users.outsider).get(create).status_code == 404
+    assert c.get(reverse("workforce:post_create") + "?checkpoint=x").status_code == 404

@@ -16,7 +16,8 @@ from python_calamine import CalamineWorkbook
 
 from wangge.checkpoints import gate as g
 from wangge.checkpoints import passes
-from wangge.checkpoints.models import Checkpoint, Shift
+from wangge.checkpoints.models import Checkpoint
+from wangge.checkpoints.tests.roster import gate_shift
 from wangge.core.models import AccessLog
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def _noon(monkeypatch):
 def recorded(world, gate, cards):
     """Two exits of household 101 at the east gate (one refused on quota), and a far gate in
     another street with one passage."""
-    Shift.objects.create(checkpoint=gate, starts_at=at(6), ends_at=at(14))
+    gate_shift(gate, at(6), at(14))
     t = passes.token(cards[world.h101.pk])
     g.record(gate, actor=world.users.commander, direction="out", token=t, at=at(8))
     g.record(gate, actor=world.users.commander, direction="out", token=t, at=at(9))

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from wangge.checkpoints import gate as g
 from wangge.checkpoints import passes, signing
-from wangge.checkpoints.models import Passage, PassPolicy, Shift, ShiftMember
+from wangge.checkpoints.models import Passage, PassPolicy
+from wangge.checkpoints.tests.roster import gate_shift, worker_of
 from wangge.control.models import DesignationLevel, OrderType
 from wangge.control.services import designate, place_order
 from wangge.core.qr import person_token
@@ -147,10 +148,15 @@ def test_who_records_at_the_gate(world, gate, cards):
     t = passes.token(cards[world.h101.pk])
     with pytest.raises(PermissionDenied):
         g.record(gate, actor=world.users.outsider, direction="out", token=t)
-    # A grid volunteer records at the community's gate once posted on one of its shifts.
+    # A grid volunteer records at the community's gate once on the roster of one of its posts
+    # (a published shift covering today); a draft shift does not count.
     with pytest.raises(PermissionDenied):
         g.record(gate, actor=world.users.volunteer, direction="out", token=t)
-    shift = Shift.objects.create(checkpoint=gate, starts_at=at(6), ends_at=at(18), needed=2)
-    ShiftMember.objects.create(shift=shift, user=world.users.volunteer, name="志愿者甲")
+    volunteer = worker_of(world.users.volunteer, world.grid1)
+    draft = gate_shift(gate, at(6), at(18), workers=[volunteer], published=False)
+    with pytest.raises(PermissionDenied):
+        g.record(gate, actor=world.users.volunteer, direction="out", token=t)
+    draft.published_at = at(5)
+    draft.save()
     passage, _ = g.record(gate, actor=world.users.volunteer, direction="out", token=t, at=at(9))
     assert passage.outcome == "allowed" and passage.recorded_by == world.users.volunteer

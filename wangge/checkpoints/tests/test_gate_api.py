@@ -15,7 +15,8 @@ from django.utils import timezone
 from wangge.accounts.models import ApiToken
 from wangge.api.tests.helpers import ApiClient
 from wangge.checkpoints import passes, signing
-from wangge.checkpoints.models import Passage, Shift, ShiftMember
+from wangge.checkpoints.models import Passage
+from wangge.checkpoints.tests.roster import gate_shift, worker_of
 from wangge.control.models import DesignationLevel
 from wangge.control.services import designate
 
@@ -168,7 +169,6 @@ def test_scope(world, gate, cards):
         assert r.status_code == 404
     volunteer = api_for(world.users.volunteer)
     assert volunteer.post(url(gate, "passages"), body).status_code in (403, 404)
-    shift = Shift.objects.create(checkpoint=gate, starts_at=at(6), ends_at=at(18))
-    ShiftMember.objects.create(shift=shift, user=world.users.volunteer, name="志愿者甲")
+    gate_shift(gate, at(6), at(18), workers=[worker_of(world.users.volunteer, world.grid1)])
     assert volunteer.post(url(gate, "passages"), body).status_code == 201
     assert Passage.objects.count() == 1

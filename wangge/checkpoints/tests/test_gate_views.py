@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from wangge.checkpoints import gate as g
 from wangge.checkpoints import passes, signing
-from wangge.checkpoints.models import Passage, Shift, ShiftMember
+from wangge.checkpoints.models import Passage
+from wangge.checkpoints.tests.roster import gate_shift, worker_of
 from wangge.control.models import DesignationLevel
 from wangge.control.services import designate
 
@@ -109,7 +110,6 @@ def test_who_sees_the_gate(world, gate, client_for):
         for u in urls:
             assert c.get(u).status_code == 404, (user, u)
     # Posted on one of the gate's shifts today, the volunteer works it.
-    shift = Shift.objects.create(checkpoint=gate, starts_at=at(6), ends_at=at(18))
-    ShiftMember.objects.create(shift=shift, user=world.users.volunteer, name="志愿者甲")
+    gate_shift(gate, at(6), at(18), workers=[worker_of(world.users.volunteer, world.grid1)])
     c = client_for(world.users.volunteer)
     assert all(c.get(u).status_code == 200 for u in urls)
