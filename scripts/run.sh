@@ -5,8 +5,9 @@
 # Migrates the database (WANGGE_DATABASE_URL, default SQLite in var/), builds the
 # demo street when the database has no areas, then runs the web server (scripts/serve.sh)
 # in the foreground, with `wangge worker` and a loop making what is due every 5 minutes (what
-# cron does on a server): the canvass daily closes (`wangge canvass close-due`) and the
-# quarantine sites' 6 a.m. reports (`wangge control site-reports`), in the background;
+# cron does on a server): the canvass daily closes (`wangge canvass close-due`), the
+# quarantine sites' 6 a.m. reports (`wangge control site-reports`) and the daily report at
+# its cut-off (`wangge command freeze-due`), in the background;
 # stopping the server (Ctrl-C) stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,6 +59,7 @@ worker_pid=$!
 while true; do
     "$BIN/wangge" canvass close-due || true
     "$BIN/wangge" control site-reports || true
+    "$BIN/wangge" command freeze-due || true
     sleep 300
 done &
 closes_pid=$!

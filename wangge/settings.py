@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "wangge.checkpoints",
     "wangge.support",
     "wangge.workforce",
+    "wangge.supervision",
+    "wangge.command",
     "wangge.api",
 ]
 

@@ -17,5 +17,7 @@ urlpatterns = [
     path("checkpoints/", include("wangge.checkpoints.urls")),
     path("support/", include("wangge.support.urls")),
     path("workforce/", include("wangge.workforce.urls")),
+    path("supervision/", include("wangge.supervision.urls")),
+    path("command/", include("wangge.command.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wangge.core.scope import CHANGE, EXPORT, IMPORT, MANAGE, RECORD, VIEW
+from wangge.core.scope import CHANGE, EXPORT, IMPORT, INSPECT, MANAGE, RECORD, VIEW
 
 
 class Role(models.TextChoices):
@@ -20,16 +20,16 @@ class Role(models.TextChoices):
 
 
 ROLE_ACTIONS: dict[str, set[str]] = {
-    Role.ADMIN: {VIEW, CHANGE, EXPORT, IMPORT, MANAGE, RECORD},
-    Role.COMMANDER: {VIEW, CHANGE, EXPORT, IMPORT, RECORD},
-    Role.COMMUNITY_WORKER: {VIEW, CHANGE, EXPORT, IMPORT, RECORD},
+    Role.ADMIN: {VIEW, CHANGE, EXPORT, IMPORT, MANAGE, RECORD, INSPECT},
+    Role.COMMANDER: {VIEW, CHANGE, EXPORT, IMPORT, RECORD, INSPECT},
+    Role.COMMUNITY_WORKER: {VIEW, CHANGE, EXPORT, IMPORT, RECORD, INSPECT},
     Role.DATA_TEAM: {VIEW, CHANGE, EXPORT, IMPORT, RECORD},
     Role.GRID_LEADER: {VIEW, CHANGE, EXPORT, RECORD},
     Role.BUILDING_LEADER: {VIEW, CHANGE, RECORD},
     Role.UNIT_LEADER: {VIEW, CHANGE, RECORD},
     Role.CADRE: {VIEW, CHANGE, RECORD},
     Role.VOLUNTEER: {VIEW, RECORD},
-    Role.INSPECTOR: {VIEW},
+    Role.INSPECTOR: {VIEW, INSPECT},
 }
 
 

@@ -56,9 +56,11 @@ def ping(request):
 def _register_routers() -> None:
     from wangge.canvass.api import router as canvass
     from wangge.checkpoints.api import router as checkpoints
+    from wangge.command.api import router as command
     from wangge.control.api import router as control
     from wangge.people.api import persons, residences
     from wangge.places.api import areas, buildings, households, units
+    from wangge.supervision.api import router as supervision
     from wangge.support.api import router as support
     from wangge.testing.api import router as testing
     from wangge.workforce.api import router as workforce
@@ -77,6 +79,8 @@ def _register_routers() -> None:
     api.add_router("/control", control)
     api.add_router("/support", support)
     api.add_router("/workforce", workforce)
+    api.add_router("/supervision", supervision)
+    api.add_router("/command", command)
 
 
 _register_routers()

@@ -22,6 +22,8 @@ VIEW, CHANGE, EXPORT, IMPORT, MANAGE = "view", "change", "export", "import", "ma
 # Field records made from a phone (a scan at a sampling table, a visit, a delivery): volunteers
 # may make them without the right to change the registry.
 RECORD = "record"
+# Supervision (督查): recording inspections and verifying that findings were rectified.
+INSPECT = "inspect"
 ALL_SCOPE = ""  # the empty prefix matches every path
 
 
