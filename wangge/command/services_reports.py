@@ -80,18 +80,16 @@ def freeze(day: dt.date, *, actor=None, at: dt.datetime | None = None) -> tuple[
 
 
 def freeze_due(now: dt.datetime | None = None) -> list[DailyReport]:
-    """Freeze today once its cut-off has passed, and yesterday if it was missed; idempotent."""
+    """Freeze today once its cut-off has passed; idempotent. A day missed (the server was down
+    at its cut-off) is not made afterwards: the figures are those of the moment they are
+    counted, and yesterday's counted today would be today's under yesterday's date."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    made = []
-    for day in (today - dt.timedelta(days=1), today):
-        cut = cut_off_at(day)
-        if now < cut or DailyReport.objects.filter(day=day).exists():
-            continue
-        report, created = freeze(day, at=cut)
-        if created:
-            made.append(report)
-    return made
+    cut = cut_off_at(today)
+    if now < cut or DailyReport.objects.filter(day=today).exists():
+        return []
+    report, created = freeze(today, at=cut)
+    return [report] if created else []
 
 
 def may_freeze(user) -> bool:

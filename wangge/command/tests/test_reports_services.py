@@ -81,7 +81,6 @@ def test_frozen_day_never_changes(world, clock, support_only):
     report_grid(world.grid1, actor=world.users.grid_leader, day=DAY)
     again, created = freeze(DAY, at=local(17))
     assert not created and again.pk == report.pk
-    assert [r.day for r in freeze_due()] == [DAY - dt.timedelta(days=1)]  # only yesterday
     assert freeze_due() == []
     after = {
         r.area_id: (r.figures, r.missing) for r in DailyReport.objects.get(day=DAY).areas.all()
@@ -96,17 +95,15 @@ def test_freeze_before_the_cut_off_takes_now(world, clock, support_only):
     assert report.as_of == local(11) and report.cut_off_at == CUT
 
 
-def test_freeze_due_waits_for_the_cut_off_and_catches_up_yesterday(world, clock, support_only):
+def test_freeze_due_waits_for_the_cut_off_and_never_backdates(world, clock, support_only):
     clock(local(15, 59))
-    made = freeze_due()
-    # yesterday was never frozen: it is made now, at yesterday's cut-off
-    assert [r.day for r in made] == [DAY - dt.timedelta(days=1)]
-    assert made[0].as_of == local(16, day=DAY - dt.timedelta(days=1))
+    # Before the cut-off nothing is due; yesterday, never frozen, is not made from today's data.
+    assert freeze_due() == []
     clock(local(16, 3))
     made = freeze_due()
     assert [r.day for r in made] == [DAY] and made[0].as_of == CUT
     assert freeze_due() == []
-    assert DailyReport.objects.count() == 2
+    assert list(DailyReport.objects.values_list("day", flat=True)) == [DAY]
 
 
 def test_freeze_now_needs_a_street_commander(world, clock, support_only):

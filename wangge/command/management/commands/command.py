@@ -3,8 +3,8 @@
     wangge command freeze-due
     wangge command report --day YYYY-MM-DD [--area AREA] --format xlsx|pdf --output FILE
 
-`freeze-due`: freezes today's report once its cut-off has passed (and yesterday's if it was
-missed), one line printed per report made; meant for cron every few minutes. Running it again
+`freeze-due`: freezes today's report once its cut-off has passed, one line printed per report
+made; meant for cron every few minutes. Running it again
 changes nothing.
 
 `report`: one area's frozen report of a day as .xlsx or PDF (--area takes a code, an id, a path
