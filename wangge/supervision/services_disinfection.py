@@ -24,7 +24,7 @@ import uuid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import ExtractHour, ExtractMinute, ExtractSecond
+from django.db.models.functions import Cast, ExtractHour, ExtractMinute, ExtractSecond, Floor
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,9 +99,15 @@ def with_progress(qs: QuerySet, at: dt.datetime) -> QuerySet:
         When(times_per_day__lte=0, then=Value(0)),
         When(Q(day_ends_s__lte=now), then=F("times_per_day")),
         When(Q(day_starts_s__gt=now), then=Value(0)),
-        default=(Value(now) - F("day_starts_s"))
-        * F("times_per_day")
-        / (F("day_ends_s") - F("day_starts_s")),
+        # Floored as expected_by does: PostgreSQL's EXTRACT gives numerics, not integers.
+        default=Cast(
+            Floor(
+                (Value(now) - F("day_starts_s"))
+                * F("times_per_day")
+                / (F("day_ends_s") - F("day_starts_s"))
+            ),
+            IntegerField(),
+        ),
         output_field=IntegerField(),
     )
     return (
