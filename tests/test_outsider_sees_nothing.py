@@ -94,12 +94,14 @@ for _app in apps.get_app_configs():
         _mod = importlib.import_module(f"{_app.name}.tests.scope_urls")
     except ModuleNotFoundError:
         continue
-    OBJECT_ARGS.update(getattr(_mod, "OBJECT_ARGS", {}))
-    LIST_QUERIES.update(getattr(_mod, "LIST_QUERIES", {}))
-    API_OBJECTS.update(getattr(_mod, "API_OBJECTS", {}))
-    API_FILTERS.update(getattr(_mod, "API_FILTERS", {}))
-    if hasattr(_mod, "extra"):
-        EXTRAS.append(_mod.extra)
+    # An app split in parts lists its parts' modules in PARTS, each with the same names.
+    for _part in getattr(_mod, "PARTS", (_mod,)):
+        OBJECT_ARGS.update(getattr(_part, "OBJECT_ARGS", {}))
+        LIST_QUERIES.update(getattr(_part, "LIST_QUERIES", {}))
+        API_OBJECTS.update(getattr(_part, "API_OBJECTS", {}))
+        API_FILTERS.update(getattr(_part, "API_FILTERS", {}))
+        if hasattr(_part, "extra"):
+            EXTRAS.append(_part.extra)
 
 NO_SCOPE = {"accounts:login", "accounts:logout", "accounts:password_change", "set_language"}
 

@@ -24,14 +24,12 @@ def places(at: dt.datetime) -> QuerySet:
 
 
 def behind(at: dt.datetime) -> QuerySet:
-    """services_disinfection.behind(at), as a plain queryset of places (its aggregate
-    annotations kept inside a subquery) so that it can be grouped by area."""
-    model = _svc().due_places(at).model
-    return model.objects.filter(pk__in=_svc().behind(at).order_by().values("pk"))
+    return _svc().behind(at)
 
 
 def on_schedule(at: dt.datetime) -> QuerySet:
-    return _svc().due_places(at).exclude(pk__in=_svc().behind(at).order_by().values("pk"))
+    """The places not behind: the compliance view's other rows."""
+    return _svc().on_schedule(at)
 
 
 def logs(at: dt.datetime) -> QuerySet:

@@ -23,8 +23,26 @@ import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, ExtractHour, ExtractMinute, ExtractSecond, Floor
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    ExtractHour,
+    ExtractMinute,
+    ExtractSecond,
+    Floor,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,12 +128,19 @@ def with_progress(qs: QuerySet, at: dt.datetime) -> QuerySet:
         ),
         output_field=IntegerField(),
     )
+    # The day's count as a correlated subquery, not a join grouped by place: the queryset stays
+    # plain, so an area filter or a GROUP BY area applies before anything is counted.
+    logs = (
+        DisinfectionLog.objects.filter(place=OuterRef("pk"), done_at__gte=start, done_at__lt=end)
+        .order_by()
+        .values("place")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         qs.annotate(day_starts_s=starts, day_ends_s=ends)
         .annotate(
-            done_today=Count(
-                "logs", filter=Q(logs__done_at__gte=start, logs__done_at__lt=end), distinct=True
-            ),
+            done_today=Coalesce(Subquery(logs, output_field=IntegerField()), Value(0)),
             expected_now=expected,
         )
         .annotate(lag=F("expected_now") - F("done_today"))
@@ -131,6 +156,12 @@ def behind(at: dt.datetime | None = None) -> QuerySet:
     """Active places with fewer logs today than expected by `at` (one query), before scope."""
     at = at or timezone.now()
     return with_progress(due_places(at), at).filter(done_today__lt=F("expected_now"))
+
+
+def on_schedule(at: dt.datetime | None = None) -> QuerySet:
+    """Active places with at least as many logs today as expected by `at`, before scope."""
+    at = at or timezone.now()
+    return with_progress(due_places(at), at).filter(done_today__gte=F("expected_now"))
 
 
 def logs_on(day: dt.date) -> QuerySet:

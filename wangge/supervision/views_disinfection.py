@@ -7,13 +7,12 @@ Places and logs are read through `for_user(user, VIEW)`: outside it, a 404."""
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET
 
 from wangge.core.audit import record_access
 from wangge.core.exports import XlsxColumn, xlsx_response
+from wangge.core.files import private_file
 from wangge.core.normalize import clean_text
 from wangge.core.scope import CHANGE, EXPORT, RECORD, VIEW, covers, scope_paths
 from wangge.people.forms import add_service_errors
@@ -355,15 +355,4 @@ def log_export(request: HttpRequest) -> HttpResponse:
 def log_photo(request: HttpRequest, pk: int) -> HttpResponse:
     """A log's photo, streamed after a scope check and logged (never from /media/)."""
     log = get_object_or_404(DisinfectionLog.objects.for_user(request.user, VIEW), pk=pk)
-    if not log.photo:
-        raise Http404
-    try:
-        handle = log.photo.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    record_access(request.user, "view", log, fields="photo")
-    content_type = mimetypes.guess_type(log.photo.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(request.user, log, "photo")

@@ -10,13 +10,11 @@ service's message."""
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wangge.core.audit import record_access
 from wangge.core.exports import XlsxColumn, xlsx_response
+from wangge.core.files import private_file
 from wangge.core.mask import mask_phone
 from wangge.core.normalize import clean_text
 from wangge.core.scope import EXPORT, VIEW, scope_paths
@@ -315,16 +314,6 @@ def finding_photo(request: HttpRequest, pk: int, which: str) -> HttpResponse:
     a scope check and logged (never from /media/)."""
     finding = get_object_or_404(Finding.objects.for_user(request.user, VIEW), pk=pk)
     field = {"photo": "photo", "rectification": "rectification_photo"}.get(which)
-    if field is None or not getattr(finding, field):
+    if field is None:
         raise Http404
-    photo = getattr(finding, field)
-    try:
-        handle = photo.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    record_access(request.user, "view", finding, fields=field)
-    content_type = mimetypes.guess_type(photo.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(request.user, finding, field)

@@ -8,13 +8,11 @@ service's message."""
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wangge.core.audit import record_access
 from wangge.core.exports import XlsxColumn, xlsx_response
+from wangge.core.files import private_file
 from wangge.core.mask import mask_name, mask_phone
 from wangge.core.models import ChangeLog
 from wangge.core.normalize import clean_text
@@ -367,15 +366,4 @@ def request_action(request: HttpRequest, pk: int) -> HttpResponse:
 def request_photo(request: HttpRequest, pk: int) -> HttpResponse:
     """The delivery photo, streamed after a scope check and logged (never from /media/)."""
     req = get_object_or_404(SupportRequest.objects.for_user(request.user, VIEW), pk=pk)
-    if not req.delivery_photo:
-        raise Http404
-    try:
-        handle = req.delivery_photo.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    record_access(request.user, "view", req, fields="delivery_photo")
-    content_type = mimetypes.guess_type(req.delivery_photo.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(request.user, req, "delivery_photo")
