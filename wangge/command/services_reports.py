@@ -50,11 +50,14 @@ def freeze(day: dt.date, *, actor=None, at: dt.datetime | None = None) -> tuple[
     now = timezone.now()
     cut = cut_off_at(day)
     at = at or min(now, cut)
+    # Counted before the transaction: on SQLite a write transaction holds the database's one
+    # write lock from its start, and the scans of the sampling tables and gates must not wait
+    # for the count of a district.
+    counts = figs.compute(at)
+    keys = [f.key for f in figs.registry()]
+    below = by_area(missing_units(day, at))
     try:
         with transaction.atomic():
-            counts = figs.compute(at)
-            keys = [f.key for f in figs.registry()]
-            below = by_area(missing_units(day, at))
             report = DailyReport.objects.create(
                 day=day, cut_off_at=cut, as_of=at, frozen_at=now, made_by=_actor(actor)
             )
