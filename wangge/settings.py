@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "wangge.workforce",
     "wangge.supervision",
     "wangge.command",
+    "wangge.tracing",
     "wangge.api",
 ]
 

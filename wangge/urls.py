@@ -19,5 +19,6 @@ urlpatterns = [
     path("workforce/", include("wangge.workforce.urls")),
     path("supervision/", include("wangge.supervision.urls")),
     path("command/", include("wangge.command.urls")),
+    path("tracing/", include("wangge.tracing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

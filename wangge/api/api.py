@@ -63,6 +63,7 @@ def _register_routers() -> None:
     from wangge.supervision.api import router as supervision
     from wangge.support.api import router as support
     from wangge.testing.api import router as testing
+    from wangge.tracing.api import router as tracing
     from wangge.workforce.api import router as workforce
 
     # The phones' hot paths first (a gate's passage, a sampling table's tube): Django tries the
@@ -81,6 +82,7 @@ def _register_routers() -> None:
     api.add_router("/workforce", workforce)
     api.add_router("/supervision", supervision)
     api.add_router("/command", command)
+    api.add_router("/tracing", tracing)
 
 
 _register_routers()

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TracingConfig(AppConfig):
+    name = "wangge.tracing"
+    label = "tracing"
+    verbose_name = _("密接名单")
