@@ -186,7 +186,7 @@ class LogFilterForm(BootstrapForm):
     day = forms.DateField(
         label=_("日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("日期格式不正确")},
     )
     q = forms.CharField(label=_("搜索"), max_length=50, required=False)

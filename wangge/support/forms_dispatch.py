@@ -43,7 +43,9 @@ class RouteForm(forms.Form):
     building = forms.IntegerField(required=False, widget=forms.HiddenInput)
     requests = forms.CharField(required=False, widget=forms.HiddenInput)
     day = forms.DateField(
-        label=_("配送日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("配送日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     worker = forms.ModelChoiceField(
         label=_("配送人员"),

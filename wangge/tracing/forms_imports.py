@@ -79,7 +79,8 @@ class UploadForm(forms.Form):
         label=gettext_lazy("名单类型"), choices=ListKind.choices, widget=forms.Select(attrs=SELECT)
     )
     day = forms.DateField(
-        label=gettext_lazy("名单日期"), widget=forms.DateInput(attrs={**INPUT, "type": "date"})
+        label=gettext_lazy("名单日期"),
+        widget=forms.DateInput(attrs={**INPUT, "type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -190,7 +191,7 @@ class BatchFilterForm(forms.Form):
     day = forms.DateField(
         label=gettext_lazy("名单日期"),
         required=False,
-        widget=forms.DateInput(attrs={**INPUT, "type": "date"}),
+        widget=forms.DateInput(attrs={**INPUT, "type": "date"}, format="%Y-%m-%d"),
     )
     source = forms.ModelChoiceField(
         queryset=Source.objects.none(),

@@ -25,7 +25,7 @@ class MergedFilterForm(BootstrapForm):
     day = forms.DateField(
         label=_("名单日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("日期格式应为 2022-04-01")},
     )
     q = forms.CharField(label=_("搜索"), max_length=50, required=False)

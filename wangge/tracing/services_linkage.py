@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from wangge.core.audit import change_row
@@ -135,7 +136,16 @@ def link_pending(area: Area, *, actor=None, at=None) -> LinkResult:
         for pk, name, idn, phone, birth, address, batch, _p in rows
     ]
     existing = {}
-    for pk, name, idn, phone, address, person_id in ContactPerson.objects.within(path).values_list(
+    people = ContactPerson.objects.within(path)
+    # A merged person has no birth date of their own: their rows' (a sheet's 出生日期 column),
+    # else a row without an ID would no longer meet them on name + birth date.
+    births: dict[int, Counter] = {}
+    for pk, born in ContactRow.objects.filter(
+        entity__in=people, birth_date__isnull=False
+    ).values_list("entity_id", "birth_date"):
+        births.setdefault(pk, Counter())[born] += 1
+    birth = {pk: max(c, key=lambda d: (c[d], d)) for pk, c in births.items()}
+    for pk, name, idn, phone, address, person_id in people.values_list(
         "pk", "name", "id_number", "phone", "address", "person_id"
     ):
         existing[pk] = person_id
@@ -146,6 +156,7 @@ def link_pending(area: Area, *, actor=None, at=None) -> LinkResult:
                 "name": name,
                 "id_number": idn,
                 "phone": phone,
+                "birth": birth.get(pk),
                 "address": address,
                 "source": "merged",
                 "anchor": anchor,
@@ -230,15 +241,30 @@ def _registry_matches(links: Links, person_of, existing, homes, result: LinkResu
 
 
 def _review_pairs(links: Links, person_of, result: LinkResult) -> None:
-    pending = {
-        (left, right or 0, rp or 0)
-        for left, right, rp in MatchPair.objects.filter(status=MatchPair.Status.PENDING)
-        .filter(left_id__in=set(person_of.values()))
-        .values_list("left_id", "right_id", "right_person_id")
-    }
-    paths = dict(
-        ContactPerson.objects.filter(pk__in=set(person_of.values())).values_list("pk", "scope_path")
+    ids = set(person_of.values())
+    # A merged person matched to a registry person *is* that person: a pair asked against the
+    # one is not asked again against the other when a later import links the list again.
+    registered = dict(
+        ContactPerson.objects.filter(pk__in=ids, person__isnull=False).values_list(
+            "pk", "person_id"
+        )
     )
+
+    def keys(left: int, right: int | None, person: int | None) -> set[frozenset]:
+        raw = frozenset((f"c{left}", f"c{right}" if right else f"p{person}"))
+        resolved = frozenset(
+            f"p{registered[pk]}" if pk in registered else f"c{pk}" for pk in (left, right) if pk
+        ) | ({f"p{person}"} if person else set())
+        return {raw, resolved} if len(resolved) == 2 else {raw}
+
+    asked: set[frozenset] = set()
+    for left, right, rp in (
+        MatchPair.objects.filter(status__in=(MatchPair.Status.PENDING, MatchPair.Status.LATER))
+        .filter(Q(left_id__in=ids) | Q(right_id__in=ids))
+        .values_list("left_id", "right_id", "right_person_id")
+    ):
+        asked |= keys(left, right, rp)
+    paths = dict(ContactPerson.objects.filter(pk__in=ids).values_list("pk", "scope_path"))
     pairs = []
     for rp in links.review:
         a, b = (rp.b, rp.a) if rp.a.startswith("p:") else (rp.a, rp.b)
@@ -251,12 +277,10 @@ def _review_pairs(links: Links, person_of, result: LinkResult) -> None:
             right, person = person_of.get(b), None
             if right is None or right == left:
                 continue
-            if (right, left, 0) in pending:
-                continue
-        key = (left, right or 0, person or 0)
-        if key in pending:
+        these = keys(left, right, person)
+        if these & asked:
             continue
-        pending.add(key)
+        asked |= these
         pairs.append(
             MatchPair(
                 left_id=left,

@@ -99,7 +99,9 @@ class PostForm(BootstrapForm):
 
 
 class ShiftsForm(BootstrapForm):
-    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     starts = forms.TimeField(
         label=_("开始时间"), widget=forms.TimeInput(attrs={"type": "time"}), initial=dt.time(8)
     )
