@@ -85,7 +85,7 @@ def decide(pair: MatchPair, *, actor, decision: str) -> MatchPair:
         raise ValidationError(_("无效的核对结果：%(value)s") % {"value": decision})
     with transaction.atomic():
         pair = (
-            MatchPair.objects.select_for_update()
+            MatchPair.objects.select_for_update(of=("self",))
             .select_related("left", "right", "right_person")
             .get(pk=pair.pk)
         )

@@ -14,7 +14,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from wangge.core.audit import change_row
@@ -258,11 +257,9 @@ def _review_pairs(links: Links, person_of, result: LinkResult) -> None:
         return {raw, resolved} if len(resolved) == 2 else {raw}
 
     asked: set[frozenset] = set()
-    for left, right, rp in (
-        MatchPair.objects.filter(status__in=(MatchPair.Status.PENDING, MatchPair.Status.LATER))
-        .filter(Q(left_id__in=ids) | Q(right_id__in=ids))
-        .values_list("left_id", "right_id", "right_person_id")
-    ):
+    for left, right, rp in MatchPair.objects.filter(
+        status__in=(MatchPair.Status.PENDING, MatchPair.Status.LATER)  # the queue: few
+    ).values_list("left_id", "right_id", "right_person_id"):
         asked |= keys(left, right, rp)
     paths = dict(ContactPerson.objects.filter(pk__in=ids).values_list("pk", "scope_path"))
     pairs = []

@@ -218,3 +218,24 @@ def test_link_per_area(world):
     assert person_of(theirs).person is None
     assert person_of(theirs).scope_path == world.other_street.path
     assert person_of(mine).person == world.liu
+
+
+def test_a_later_list_meets_earlier_people_on_their_birth_date_and_asks_once(world):
+    # The first list: a homophone of the registry's 张伟 (his birth date, another phone, no ID)
+    # and 刘晓燕 with her birth date and no ID, both only in a 出生日期 column.
+    first = make_batch(world.street)
+    add_row(first, "张伟", world.zhang.id_number, world.zhang.phone)
+    homophone = add_row(first, "章玮", "", "13000000000", birth_date=world.zhang.birth_date)
+    liu = add_row(first, "刘晓燕", "", "13611112222", birth_date=dt.date(1992, 6, 8))
+    assert link_pending(world.street).review == 1  # 章玮 / the registry's 张伟
+    # Tomorrow's list, linked on its own: 刘晓艳 (typed by ear), the same birth date, another
+    # phone, meets yesterday's 刘晓燕 through the birth date her row gave.
+    later = make_batch(world.street, "乙", DAY + dt.timedelta(days=1))
+    liu2 = add_row(later, "刘晓艳", "", "13522223333", birth_date=dt.date(1992, 6, 8))
+    assert link_pending(world.street).review == 1
+    pairs = MatchPair.objects.filter(status="pending")
+    assert [{p.left, p.right} for p in pairs if p.right_id] == [{person_of(liu), person_of(liu2)}]
+    # 章玮 was asked against the registry's 张伟; he is not asked again against the merged 张伟
+    # (matched to that registry person) now that the list is linked again.
+    assert [p.right_person for p in pairs.filter(left=person_of(homophone))] == [world.zhang]
+    assert pairs.count() == 2
